@@ -1,0 +1,177 @@
+//! The database: the one place that opens it (pragmas, migrations, version
+//! checks) and the runtime SQL that reads it. The writer for ingest lives in
+//! [`writer`]; what the numbers mean lives in `migrations/` as views.
+
+pub mod queries;
+pub mod writer;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{self, Error, Result};
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// How a command uses the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Creates the database if needed and applies migrations.
+    ReadWrite,
+    /// Never writes history: `compare`, `show`, `report`, `trend`, `runs`.
+    ReadOnly,
+}
+
+/// How long a command waits for another process's write lock before it
+/// reports the database as busy. Ingests of large files hold the lock for
+/// seconds, so this is generous.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The newest schema version this build knows.
+pub fn latest_schema_version() -> i64 {
+    embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Opens the database at `path`: checks it is a prof database this build
+/// understands, sets the pragmas and brings the schema up to date.
+pub fn open(path: &Path, access: Access) -> Result<Connection> {
+    check_file(path, access)?;
+    let flags = match access {
+        Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+    } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| error::sqlite(path, &e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| error::sqlite(path, &e))?;
+    let found = schema_version(&conn).map_err(|e| error::sqlite(path, &e))?;
+    let latest = latest_schema_version();
+    if found > latest {
+        return Err(Error::database(
+            path,
+            format!(
+                "the database has schema version {found}, newer than this prof's {latest} \
+                 (upgrade prof to read it)"
+            ),
+        ));
+    }
+    match access {
+        Access::ReadWrite => {
+            // WAL lets readers work while an ingest writes; NORMAL sync is
+            // durable across process crashes, which is what CI runners do.
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
+                .map_err(|e| error::sqlite(path, &e))?;
+            if found < latest {
+                embedded::migrations::runner()
+                    .run(&mut conn)
+                    .map_err(|e| migration_error(path, &e))?;
+            }
+        }
+        Access::ReadOnly if found < latest => {
+            // An older schema is upgraded in place by a short read-write
+            // open; history itself is never touched by a reading command.
+            drop(conn);
+            drop(open(path, Access::ReadWrite)?);
+            return open(path, Access::ReadOnly);
+        }
+        Access::ReadOnly => {}
+    }
+    // A large page cache keeps the interning lookups of a big ingest in memory.
+    conn.pragma_update(None, "cache_size", -64_000)
+        .map_err(|e| error::sqlite(path, &e))?;
+    Ok(conn)
+}
+
+/// Opens a fresh in-memory database with the full schema, for tests.
+pub fn open_in_memory() -> Connection {
+    let mut conn = Connection::open_in_memory().expect("in-memory SQLite always opens");
+    embedded::migrations::runner()
+        .run(&mut conn)
+        .expect("the embedded migrations apply to an empty database");
+    conn
+}
+
+/// Refuses what SQLite would otherwise misreport: a directory, a file that is
+/// not SQLite, or a database that does not exist for a reading command.
+fn check_file(path: &Path, access: Access) -> Result<()> {
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return match access {
+                Access::ReadWrite => Ok(()),
+                Access::ReadOnly => Err(Error::database(
+                    path,
+                    "no database here yet (run `prof ingest FILE` first, or point --db at one)",
+                )),
+            };
+        }
+        Err(e) => {
+            return Err(Error::database(
+                path,
+                format!("cannot open: {}", error::io_reason(&e)),
+            ));
+        }
+    };
+    if metadata.is_dir() {
+        return Err(Error::database(
+            path,
+            "is a directory, not a database file (give --db a file path such as prof.db)",
+        ));
+    }
+    if metadata.len() == 0 {
+        return Ok(());
+    }
+    let mut header = [0u8; 16];
+    let read = std::fs::File::open(path).and_then(|mut file| {
+        use std::io::Read;
+        file.read(&mut header)
+    });
+    match read {
+        Ok(n) if n == header.len() && &header == b"SQLite format 3\0" => Ok(()),
+        Ok(_) => Err(Error::database(
+            path,
+            "not a SQLite database (point --db or PROF_DB at a prof database, or at a new path)",
+        )),
+        Err(e) => Err(Error::database(
+            path,
+            format!("cannot read: {}", error::io_reason(&e)),
+        )),
+    }
+}
+
+/// The highest migration applied to this database; 0 for a new one.
+fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
+    let has_history: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'refinery_schema_history')",
+        [],
+        |row| row.get(0),
+    )?;
+    if !has_history {
+        return Ok(0);
+    }
+    conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history",
+        [],
+        |row| row.get(0),
+    )
+}
+
+fn migration_error(path: &Path, error: &refinery::Error) -> Error {
+    match error.kind() {
+        refinery::error::Kind::Connection(_, cause) => {
+            if let Some(sqlite) = cause.downcast_ref::<rusqlite::Error>() {
+                return error::sqlite(path, sqlite);
+            }
+            Error::database(path, format!("cannot update the schema: {cause}"))
+        }
+        _ => Error::database(path, format!("cannot update the schema: {error}")),
+    }
+}

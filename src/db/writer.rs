@@ -1,0 +1,332 @@
+//! Writes one run inside the caller's transaction: interns metric names,
+//! label keys, label values and label sets, appends samples, and at the end
+//! stores the run's aggregates from the views that define them.
+//!
+//! Interning caches live for one run only, so a rolled-back run can never
+//! leave an id in memory that the database no longer has.
+
+use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::input::Entry;
+
+type Map<K, V> = HashMap<K, V, RandomState>;
+
+/// What a run is, apart from its samples.
+#[derive(Clone, Debug, Default)]
+pub struct RunHeader {
+    pub commit_sha: Option<String>,
+    pub branch: Option<String>,
+    pub created_at: String,
+    pub source_path: String,
+    pub meta: Vec<(String, String)>,
+}
+
+/// Counts of what one run's ingest did with the file's entries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriteCounts {
+    pub entries: u64,
+    pub samples: u64,
+    pub zero_counters: u64,
+    pub nonfinite: u64,
+    /// Entries whose labels named a key twice; the first value was kept.
+    pub repeated_keys: u64,
+}
+
+pub struct RunWriter<'t> {
+    tx: &'t Transaction<'t>,
+    run_id: i64,
+    metric_ids: Map<Box<str>, i64>,
+    key_ids: Map<Box<str>, i64>,
+    value_ids: Map<Box<str>, i64>,
+    label_set_ids: Map<Box<[u8]>, i64>,
+    /// Ids at or above these were created by this run, so a label set that
+    /// uses one cannot be in the database yet.
+    first_new_key_id: i64,
+    first_new_value_id: i64,
+    group_key_id: Option<i64>,
+    pairs: Vec<(i64, i64)>,
+    signature: Vec<u8>,
+    counts: WriteCounts,
+}
+
+impl<'t> RunWriter<'t> {
+    /// Inserts the run row; its name and sha256 are set by [`finish`].
+    pub fn begin(tx: &'t Transaction<'t>, header: &RunHeader) -> rusqlite::Result<Self> {
+        tx.prepare_cached(
+            "INSERT INTO runs (name, commit_sha, branch, created_at, source_path, content_sha256,
+                               entries, zero_counters, nonfinite)
+             VALUES ('', ?1, ?2, ?3, ?4, '', 0, 0, 0)",
+        )?
+        .execute(params![
+            header.commit_sha,
+            header.branch,
+            header.created_at,
+            header.source_path
+        ])?;
+        let run_id = tx.last_insert_rowid();
+        let mut insert_meta = tx.prepare_cached(
+            "INSERT OR REPLACE INTO run_meta (run_id, key, value) VALUES (?1, ?2, ?3)",
+        )?;
+        for (key, value) in &header.meta {
+            insert_meta.execute(params![run_id, key, value])?;
+        }
+        let next_id = |table: &str| -> rusqlite::Result<i64> {
+            tx.query_row(
+                &format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"),
+                [],
+                |row| row.get(0),
+            )
+        };
+        Ok(RunWriter {
+            tx,
+            run_id,
+            metric_ids: Map::default(),
+            key_ids: Map::default(),
+            value_ids: Map::default(),
+            label_set_ids: Map::default(),
+            first_new_key_id: next_id("label_keys")?,
+            first_new_value_id: next_id("label_values")?,
+            group_key_id: None,
+            pairs: Vec::with_capacity(16),
+            signature: Vec::with_capacity(64),
+            counts: WriteCounts::default(),
+        })
+    }
+
+    pub fn run_id(&self) -> i64 {
+        self.run_id
+    }
+
+    /// Stores one entry. Counters at 0 are dropped; non-finite values are
+    /// stored with a NULL value and their text.
+    pub fn push(&mut self, entry: &Entry<'_>) -> rusqlite::Result<()> {
+        let seq = self.counts.entries;
+        self.counts.entries += 1;
+        if entry.kind == crate::input::Kind::Counter && entry.value == 0.0 {
+            self.counts.zero_counters += 1;
+            return Ok(());
+        }
+        let metric_id = self.metric_id(&entry.metric)?;
+        let label_set_id = self.label_set_id(entry)?;
+        let (value, nonfinite) = if entry.value.is_finite() {
+            (Some(entry.value), None)
+        } else {
+            self.counts.nonfinite += 1;
+            (None, Some(entry.nonfinite_text.as_deref().unwrap_or("NaN")))
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO samples (run_id, seq, label_set_id, metric_id, kind, value, nonfinite)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                self.run_id,
+                seq as i64,
+                label_set_id,
+                metric_id,
+                entry.kind.code(),
+                value,
+                nonfinite
+            ])?;
+        self.counts.samples += 1;
+        Ok(())
+    }
+
+    /// Names the run, records its digest and counts, and stores its
+    /// aggregates from `group_stats_computed` and `proof_deal_order`.
+    pub fn finish(self, name: &str, content_sha256: &str) -> rusqlite::Result<WriteCounts> {
+        let tx = self.tx;
+        tx.prepare_cached(
+            "UPDATE runs SET name = ?2, content_sha256 = ?3, entries = ?4, zero_counters = ?5,
+                             nonfinite = ?6
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            self.run_id,
+            name,
+            content_sha256,
+            self.counts.entries as i64,
+            self.counts.zero_counters as i64,
+            self.counts.nonfinite as i64
+        ])?;
+        tx.prepare_cached(
+            "INSERT INTO group_stats_store (run_id, group_name, metric, count, sum, min, max, phase)
+             SELECT run_id, group_name, metric, count, sum, min, max, phase
+             FROM group_stats_computed WHERE run_id = ?1",
+        )?
+        .execute([self.run_id])?;
+        tx.prepare_cached(
+            "INSERT INTO run_proofs_store (run_id, group_name, position, proof_ms)
+             SELECT run_id, group_name, position, proof_ms
+             FROM proof_deal_order WHERE run_id = ?1",
+        )?
+        .execute([self.run_id])?;
+        Ok(self.counts)
+    }
+
+    /// The name of the run's app group (weight 0), the first by name when
+    /// there are several, with how many there were.
+    pub fn app_groups(tx: &Transaction<'_>, run_id: i64) -> rusqlite::Result<Vec<String>> {
+        let mut statement = tx.prepare_cached(
+            "SELECT DISTINCT group_name FROM group_stats
+             WHERE run_id = ?1 AND weight = 0 ORDER BY group_name",
+        )?;
+        let names = statement.query_map([run_id], |row| row.get(0))?;
+        names.collect()
+    }
+
+    fn metric_id(&mut self, name: &str) -> rusqlite::Result<i64> {
+        if let Some(&id) = self.metric_ids.get(name) {
+            return Ok(id);
+        }
+        let tx = self.tx;
+        let found = tx
+            .prepare_cached("SELECT id FROM metric_names WHERE name = ?1")?
+            .query_row([name], |row| row.get(0))
+            .optional()?;
+        let id = match found {
+            Some(id) => id,
+            None => {
+                tx.prepare_cached("INSERT INTO metric_names (name) VALUES (?1)")?
+                    .execute([name])?;
+                tx.last_insert_rowid()
+            }
+        };
+        self.metric_ids.insert(name.into(), id);
+        Ok(id)
+    }
+
+    fn key_id(&mut self, key: &str) -> rusqlite::Result<i64> {
+        if let Some(&id) = self.key_ids.get(key) {
+            return Ok(id);
+        }
+        let tx = self.tx;
+        let found = tx
+            .prepare_cached("SELECT id FROM label_keys WHERE key = ?1")?
+            .query_row([key], |row| row.get(0))
+            .optional()?;
+        let id = match found {
+            Some(id) => id,
+            None => {
+                tx.prepare_cached("INSERT INTO label_keys (key) VALUES (?1)")?
+                    .execute([key])?;
+                tx.last_insert_rowid()
+            }
+        };
+        if key == "group" {
+            self.group_key_id = Some(id);
+        }
+        self.key_ids.insert(key.into(), id);
+        Ok(id)
+    }
+
+    fn value_id(&mut self, value: &str) -> rusqlite::Result<i64> {
+        if let Some(&id) = self.value_ids.get(value) {
+            return Ok(id);
+        }
+        let tx = self.tx;
+        let hash = xxhash_rust::xxh3::xxh3_64(value.as_bytes()) as i64;
+        let mut candidates =
+            tx.prepare_cached("SELECT id, value FROM label_values WHERE hash = ?1")?;
+        let mut rows = candidates.query([hash])?;
+        let mut found = None;
+        while let Some(row) = rows.next()? {
+            if row.get_ref(1)?.as_str().ok() == Some(value) {
+                found = Some(row.get(0)?);
+                break;
+            }
+        }
+        drop(rows);
+        let id = match found {
+            Some(id) => id,
+            None => {
+                tx.prepare_cached("INSERT INTO label_values (hash, value) VALUES (?1, ?2)")?
+                    .execute(params![hash, value])?;
+                tx.last_insert_rowid()
+            }
+        };
+        self.value_ids.insert(value.into(), id);
+        Ok(id)
+    }
+
+    fn label_set_id(&mut self, entry: &Entry<'_>) -> rusqlite::Result<i64> {
+        let mut pairs = std::mem::take(&mut self.pairs);
+        pairs.clear();
+        for (key, value) in &entry.labels {
+            pairs.push((self.key_id(key)?, self.value_id(value)?));
+        }
+        // A label set is unordered; a key named twice keeps its first value
+        // (the stable sort keeps file order among equal keys).
+        pairs.sort_by_key(|&(key, _)| key);
+        let before = pairs.len();
+        pairs.dedup_by_key(|&mut (key, _)| key);
+        if pairs.len() != before {
+            self.counts.repeated_keys += 1;
+        }
+        self.signature.clear();
+        for &(key, value) in &pairs {
+            push_varint(&mut self.signature, key as u64);
+            push_varint(&mut self.signature, value as u64);
+        }
+        let result = self.lookup_or_insert_label_set(&pairs);
+        self.pairs = pairs;
+        result
+    }
+
+    fn lookup_or_insert_label_set(&mut self, pairs: &[(i64, i64)]) -> rusqlite::Result<i64> {
+        if let Some(&id) = self.label_set_ids.get(self.signature.as_slice()) {
+            return Ok(id);
+        }
+        let tx = self.tx;
+        let surely_new = pairs
+            .iter()
+            .any(|&(key, value)| key >= self.first_new_key_id || value >= self.first_new_value_id);
+        let found = if surely_new {
+            None
+        } else {
+            tx.prepare_cached("SELECT id FROM label_sets WHERE signature = ?1")?
+                .query_row([self.signature.as_slice()], |row| row.get(0))
+                .optional()?
+        };
+        let id = match found {
+            Some(id) => id,
+            None => {
+                let group = self
+                    .group_key_id
+                    .and_then(|group_key| pairs.iter().find(|&&(key, _)| key == group_key))
+                    .map(|&(_, value)| value);
+                tx.prepare_cached(
+                    "INSERT INTO label_sets (signature, group_value_id) VALUES (?1, ?2)",
+                )?
+                .execute(params![self.signature.as_slice(), group])?;
+                let id = tx.last_insert_rowid();
+                let mut insert_item = tx.prepare_cached(
+                    "INSERT INTO label_set_items (label_set_id, key_id, value_id) VALUES (?1, ?2, ?3)",
+                )?;
+                for &(key, value) in pairs {
+                    insert_item.execute(params![id, key, value])?;
+                }
+                id
+            }
+        };
+        self.label_set_ids
+            .insert(self.signature.as_slice().into(), id);
+        Ok(id)
+    }
+}
+
+/// LEB128: small ids take one byte, so a signature is a few bytes per label.
+fn push_varint(out: &mut Vec<u8>, mut n: u64) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}

@@ -1,0 +1,105 @@
+//! Errors as users see them: one line, lowercase, `where: what went wrong`,
+//! then what to do about it, and the exit code they map to.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every failure prof reports. Each variant renders as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A metrics file that cannot be read or parsed.
+    #[error("{}: {detail}", path.display())]
+    Input { path: PathBuf, detail: String },
+
+    /// The database file: not SQLite, too new, unwritable, locked, full.
+    #[error("{}: {detail}", path.display())]
+    Database { path: PathBuf, detail: String },
+
+    /// Arguments that make no sense together, or a run that does not exist.
+    #[error("{0}")]
+    Usage(String),
+
+    /// Writing an output file failed.
+    #[error("{}: {detail}", path.display())]
+    Output { path: PathBuf, detail: String },
+
+    /// A template that does not parse or render.
+    #[error("template {name}: {detail}")]
+    Template { name: String, detail: String },
+}
+
+impl Error {
+    pub fn input(path: &Path, detail: impl fmt::Display) -> Self {
+        Error::Input {
+            path: path.to_path_buf(),
+            detail: detail.to_string(),
+        }
+    }
+
+    pub fn database(path: &Path, detail: impl fmt::Display) -> Self {
+        Error::Database {
+            path: path.to_path_buf(),
+            detail: detail.to_string(),
+        }
+    }
+
+    pub fn output(path: &Path, error: &std::io::Error) -> Self {
+        Error::Output {
+            path: path.to_path_buf(),
+            detail: format!(
+                "cannot write: {} (check the directory exists and is writable)",
+                io_reason(error)
+            ),
+        }
+    }
+
+    pub fn usage(detail: impl fmt::Display) -> Self {
+        Error::Usage(detail.to_string())
+    }
+}
+
+/// An I/O error's reason without Rust's "(os error N)" suffix, lowercased.
+pub fn io_reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    let text = match text.find(" (os error") {
+        Some(cut) => &text[..cut],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Describes a SQLite failure on the database at `path` with a fix to try.
+pub fn sqlite(path: &Path, error: &rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    let detail = match error.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => {
+            "not a SQLite database (point --db or PROF_DB at a prof database, or at a new path)"
+                .to_string()
+        }
+        Some(ErrorCode::ReadOnly) => {
+            "the database is read-only (check the file's and its directory's permissions)"
+                .to_string()
+        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            "the database stayed locked by another prof process (try again when it finishes)"
+                .to_string()
+        }
+        Some(ErrorCode::DiskFull) => {
+            "the disk is full; nothing was written (free space and run again)".to_string()
+        }
+        Some(ErrorCode::CannotOpen) => {
+            "cannot open the database (check the path and its directory's permissions)".to_string()
+        }
+        Some(ErrorCode::DatabaseCorrupt) => {
+            "the database file is corrupt (restore it from a backup)".to_string()
+        }
+        _ => format!("database error: {error}"),
+    };
+    Error::database(path, detail)
+}
