@@ -113,7 +113,8 @@ fn describe(error: &serde_json::Error) -> ParseError {
         ),
         Category::Data => (
             message,
-            "fix the entry in the producer, or remove it from the file",
+            "an entry is {\"labels\": [[key, value], …], \"metric\": name, \"value\": number or \
+             decimal string}; fix the producer or remove the entry",
         ),
         Category::Io => (message, "check that the file can be read"),
     };
@@ -170,7 +171,8 @@ where
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
+        // `any`, not `seq`: serde_json hands `null` to visit_unit only then.
+        deserializer.deserialize_any(self)
     }
 }
 
@@ -286,7 +288,7 @@ impl<'de> Deserialize<'de> for Labels<'de> {
                 Ok(Labels(pairs))
             }
         }
-        deserializer.deserialize_seq(LabelsVisitor)
+        deserializer.deserialize_any(LabelsVisitor)
     }
 }
 
@@ -301,7 +303,7 @@ impl<'de> Deserialize<'de> for LabelPair<'de> {
         impl<'de> Visitor<'de> for PairVisitor {
             type Value = LabelPair<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(NOT_A_PAIR)
+                f.write_str("a [key, value] label pair of two strings")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let key = seq
@@ -330,7 +332,7 @@ impl<'de> Deserialize<'de> for LabelPair<'de> {
                 )))
             }
         }
-        deserializer.deserialize_seq(PairVisitor)
+        deserializer.deserialize_any(PairVisitor)
     }
 }
 

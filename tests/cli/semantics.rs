@@ -1,0 +1,362 @@
+//! The store's numbers against an independent, in-memory reading of
+//! SEMANTICS.md, computed here from the raw JSON with serde_json::Value.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::support::{Sandbox, all_shared_data, shared_data};
+
+/// One sample as SEMANTICS sees it.
+struct Sample {
+    labels: BTreeMap<String, String>,
+    metric: String,
+    value: f64,
+}
+
+/// Samples in file order: non-zero counters and all gauges, finite only.
+fn load(path: &Path) -> Vec<Sample> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut samples = Vec::new();
+    for (kind, entries) in document.as_object().unwrap() {
+        for entry in entries.as_array().into_iter().flatten() {
+            let value = match &entry["value"] {
+                serde_json::Value::String(s) => s.trim().parse::<f64>().unwrap(),
+                other => other.as_f64().unwrap(),
+            };
+            if kind == "counter" && value == 0.0 || !value.is_finite() {
+                continue;
+            }
+            let mut labels = BTreeMap::new();
+            for pair in entry["labels"].as_array().into_iter().flatten() {
+                let key = pair[0].as_str().unwrap().to_string();
+                labels
+                    .entry(key)
+                    .or_insert_with(|| pair[1].as_str().unwrap().to_string());
+            }
+            samples.push(Sample {
+                labels,
+                metric: entry["metric"].as_str().unwrap().into(),
+                value,
+            });
+        }
+    }
+    samples
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Stats {
+    count: usize,
+    sum: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Stats {
+    fn push(&mut self, value: f64) {
+        if self.count == 0 {
+            (self.min, self.max) = (value, value);
+        }
+        self.count += 1;
+        self.sum += value;
+        self.min = self.min.min(value);
+        self.max = self.max.max(value);
+    }
+}
+
+type GroupStats = BTreeMap<(String, String), Stats>;
+
+/// SEMANTICS "Statistics per (group, metric)", derived metrics included.
+fn group_stats(samples: &[Sample]) -> GroupStats {
+    let mut stats = GroupStats::new();
+    let mut add = |group: &str, metric: &str, value: f64| {
+        stats
+            .entry((group.to_string(), metric.to_string()))
+            .or_default()
+            .push(value);
+    };
+    // First occurrence of each metric per label set, in file order.
+    let mut by_set: Vec<(&BTreeMap<String, String>, HashMap<&str, f64>)> = Vec::new();
+    let mut slots: HashMap<&BTreeMap<String, String>, usize> = HashMap::new();
+    for sample in samples {
+        if let Some(group) = sample.labels.get("group") {
+            add(group, &sample.metric, sample.value);
+        }
+        let slot = *slots.entry(&sample.labels).or_insert_with(|| {
+            by_set.push((&sample.labels, HashMap::new()));
+            by_set.len() - 1
+        });
+        by_set[slot].1.entry(&sample.metric).or_insert(sample.value);
+    }
+    for (labels, metrics) in &by_set {
+        let Some(group) = labels.get("group") else {
+            continue;
+        };
+        if metrics.contains_key("total_proof_time_ms") {
+            continue;
+        }
+        let exec = metrics
+            .get("execute_preflight_time_ms")
+            .or(metrics.get("execute_time_ms"));
+        let trace = metrics.get("trace_gen_time_ms");
+        let prove = metrics.get("stark_prove_excluding_trace_time_ms");
+        if let (Some(exec), Some(trace), Some(prove)) = (exec, trace, prove) {
+            let metered = metrics
+                .get("execute_metered_time_ms")
+                .copied()
+                .unwrap_or(0.0);
+            add(group, "total_proof_time_ms", metered + exec + trace + prove);
+        }
+    }
+    let mut blobs: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for sample in samples
+        .iter()
+        .filter(|s| s.metric == "generate_blob_time_ms")
+    {
+        if let (Some(group), Some(idx)) = (sample.labels.get("group"), sample.labels.get("idx")) {
+            *blobs.entry((group.clone(), idx.clone())).or_default() += sample.value;
+        }
+    }
+    for ((group, _), total) in blobs {
+        add(&group, "generate_blob_total_time_ms", total);
+    }
+    stats
+}
+
+fn weight(group: &str) -> u8 {
+    match group {
+        g if g.contains("keygen") => 6,
+        "halo2_wrapper" => 5,
+        "halo2_outer" => 4,
+        "root" => 3,
+        g if g.starts_with("internal") => 2,
+        "leaf" => 1,
+        _ => 0,
+    }
+}
+
+/// SEMANTICS "Proof time": (serial ms, parallel ms, estimated) per group.
+fn proof_times(stats: &GroupStats) -> BTreeMap<String, (f64, f64, bool)> {
+    let groups: std::collections::BTreeSet<&String> = stats.keys().map(|(g, _)| g).collect();
+    let mut out = BTreeMap::new();
+    for group in groups {
+        if weight(group) == 6 {
+            continue;
+        }
+        let get = |metric: &str| stats.get(&(group.clone(), metric.to_string()));
+        let (mut serial, mut parallel, estimated) = if let Some(proofs) = get("total_proof_time_ms")
+        {
+            (proofs.sum, proofs.max, false)
+        } else {
+            let exec = get("execute_preflight_time_ms").or(get("execute_time_ms"));
+            let parts: Vec<&Stats> = [
+                exec,
+                get("trace_gen_time_ms"),
+                get("stark_prove_excluding_trace_time_ms"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if parts.is_empty() {
+                continue;
+            }
+            (
+                parts.iter().map(|s| s.sum).sum(),
+                parts.iter().map(|s| s.max).sum(),
+                true,
+            )
+        };
+        if weight(group) == 0 {
+            for metric in ["execute_metered_time_ms", "execute_e1_time_ms"] {
+                if let Some(s) = get(metric) {
+                    serial += s.sum / s.count as f64;
+                    parallel += s.sum / s.count as f64;
+                }
+            }
+        }
+        out.insert(group.clone(), (serial, parallel, estimated));
+    }
+    out
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+fn check_file_against_model(path: &Path) {
+    let sandbox = Sandbox::new();
+    let run_id = sandbox.ingest(path, &[]);
+    let conn = sandbox.conn();
+    let expected = group_stats(&load(path));
+
+    let mut statement = conn
+        .prepare("SELECT group_name, metric, count, sum, min, max, avg, weight FROM group_stats WHERE run_id = ?1")
+        .unwrap();
+    let rows: Vec<(String, String, i64, f64, f64, f64, f64, i64)> = statement
+        .query_map([run_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        rows.len(),
+        expected.len(),
+        "{}: number of (group, metric) rows",
+        path.display()
+    );
+    for (group, metric, count, sum, min, max, avg, stored_weight) in rows {
+        let want = expected
+            .get(&(group.clone(), metric.clone()))
+            .unwrap_or_else(|| panic!("{}: unexpected row {group}/{metric}", path.display()));
+        let label = format!("{}: {group}/{metric}", path.display());
+        assert_eq!(count as usize, want.count, "{label} count");
+        assert!(close(sum, want.sum), "{label} sum {sum} != {}", want.sum);
+        assert!(close(min, want.min), "{label} min {min} != {}", want.min);
+        assert!(close(max, want.max), "{label} max {max} != {}", want.max);
+        assert!(close(avg, want.sum / want.count as f64), "{label} avg");
+        assert_eq!(stored_weight as u8, weight(&group), "{label} weight");
+    }
+
+    let groups = proof_times(&expected);
+    let (serial_s, parallel_s): (f64, f64) = conn
+        .query_row(
+            "SELECT serial_s, parallel_s FROM run_totals WHERE run_id = ?1",
+            [run_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let want_serial = groups.values().map(|g| g.0).sum::<f64>() / 1000.0;
+    let want_parallel = groups.values().map(|g| g.1).sum::<f64>() / 1000.0;
+    assert!(
+        close(serial_s, want_serial),
+        "{}: serial {serial_s} != {want_serial}",
+        path.display()
+    );
+    assert!(
+        close(parallel_s, want_parallel),
+        "{}: parallel {parallel_s} != {want_parallel}",
+        path.display()
+    );
+
+    let mut statement = conn
+        .prepare("SELECT group_name, serial_ms, parallel_ms, estimated FROM group_proof_time WHERE run_id = ?1")
+        .unwrap();
+    let stored: BTreeMap<String, (f64, f64, bool)> = statement
+        .query_map([run_id], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        stored.keys().collect::<Vec<_>>(),
+        groups.keys().collect::<Vec<_>>(),
+        "{}",
+        path.display()
+    );
+    for (group, (serial, parallel, estimated)) in &groups {
+        let got = stored[group];
+        assert!(
+            close(got.0, *serial) && close(got.1, *parallel),
+            "{}: {group} proof time",
+            path.display()
+        );
+        assert_eq!(got.2, *estimated, "{}: {group} estimated", path.display());
+    }
+}
+
+#[test]
+fn every_shared_file_matches_the_independent_model() {
+    for path in all_shared_data() {
+        check_file_against_model(&path);
+    }
+}
+
+#[test]
+fn the_worked_example_comes_out_exactly() {
+    let sandbox = Sandbox::new();
+    let run_id = sandbox.ingest(&shared_data("metrics.example.json"), &[]);
+    let conn = sandbox.conn();
+    let app: (f64, f64) = conn
+        .query_row(
+            "SELECT sum, count FROM group_stats
+             WHERE run_id = ?1 AND group_name = 'ecrecover_program' AND metric = 'total_proof_time_ms'",
+            [run_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(app, (2963.0, 1.0), "493 + 79 + 2,391, one derived sample");
+    let leaf: (f64, f64, bool) = conn
+        .query_row(
+            "SELECT serial_ms, parallel_ms, estimated FROM group_proof_time
+             WHERE run_id = ?1 AND group_name = 'leaf'",
+            [run_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        leaf,
+        (49475.0, 49475.0, true),
+        "12,371 + 2,203 + 34,901, estimated"
+    );
+    let totals: (f64, f64) = conn
+        .query_row(
+            "SELECT serial_s, parallel_s FROM run_totals WHERE run_id = ?1",
+            [run_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(totals, (52.438, 52.438));
+}
+
+#[test]
+fn the_previous_example_run_also_gets_its_blob_and_proof_totals() {
+    // The original derived these for the current run only.
+    let sandbox = Sandbox::new();
+    let run_id = sandbox.ingest(&shared_data("metrics.prev.example.json"), &[]);
+    let serial: f64 = sandbox
+        .conn()
+        .query_row(
+            "SELECT serial_s FROM run_totals WHERE run_id = ?1",
+            [run_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        serial > 50.0,
+        "the previous run has a proof time too: {serial}"
+    );
+}
+
+#[test]
+fn keygen_groups_stay_out_of_the_totals() {
+    let sandbox = Sandbox::new();
+    let file = sandbox.write(
+        "k.json",
+        r#"{"gauge": [
+            {"labels": [["group", "agg_keygen"]], "metric": "total_proof_time_ms", "value": "1000"},
+            {"labels": [["group", "leaf"], ["idx", "0"]], "metric": "total_proof_time_ms", "value": "10"},
+            {"labels": [["group", "leaf"], ["idx", "1"]], "metric": "total_proof_time_ms", "value": "30"}
+        ]}"#,
+    );
+    let run_id = sandbox.ingest(&file, &[]);
+    let totals: (f64, f64) = sandbox
+        .conn()
+        .query_row(
+            "SELECT serial_s, parallel_s FROM run_totals WHERE run_id = ?1",
+            [run_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(totals, (0.04, 0.03));
+}

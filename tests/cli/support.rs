@@ -1,0 +1,144 @@
+//! Test helpers: a sandbox directory with its own database, the real data
+//! files in `../shared/data`, and a content dump that proves a database did
+//! not change.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+pub struct Sandbox {
+    pub dir: TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Sandbox {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The sandbox's default database.
+    pub fn db(&self) -> PathBuf {
+        self.path("prof.db")
+    }
+
+    /// `prof` running in the sandbox with its database, and without the CI
+    /// variables of whatever machine runs the tests.
+    pub fn prof(&self) -> Command {
+        let mut command = Command::cargo_bin("prof").expect("the prof binary is built");
+        command
+            .current_dir(self.dir.path())
+            .env("PROF_DB", self.db())
+            .env_remove("GITHUB_SHA")
+            .env_remove("GITHUB_HEAD_REF")
+            .env_remove("GITHUB_REF_NAME")
+            .env_remove("GITHUB_STEP_SUMMARY");
+        command
+    }
+
+    pub fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, content).expect("write a test file");
+        path
+    }
+
+    pub fn conn(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.db()).expect("open the sandbox database")
+    }
+
+    /// Ingests `file` and returns the new run id from stdout.
+    pub fn ingest(&self, file: &Path, extra: &[&str]) -> i64 {
+        let output = self
+            .prof()
+            .arg("ingest")
+            .arg(file)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "ingest of {} failed: {}",
+            file.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .trim()
+            .parse()
+            .expect("a run id on stdout")
+    }
+}
+
+/// A file in `../shared/data`. These tests need the real metrics files that
+/// sit beside the checkout; without them they fail and say so.
+pub fn shared_data(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    assert!(
+        dir.is_dir(),
+        "{} is missing: these tests read the real metrics files in ../shared/data \
+         (beside the checkout); CI always has them",
+        dir.display()
+    );
+    let path = dir.join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing from ../shared/data",
+        path.display()
+    );
+    path
+}
+
+/// Every file in `../shared/data` ending in `.json`.
+pub fn all_shared_data() -> Vec<PathBuf> {
+    let dir = shared_data("SOURCES.md").parent().unwrap().to_path_buf();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 6,
+        "expected the six real metrics files, found {files:?}"
+    );
+    files
+}
+
+/// Every row of every table, as text: equal dumps mean equal content.
+pub fn dump(db: &Path) -> String {
+    if !db.exists() {
+        return "<no database>".into();
+    }
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    tables.retain(|t| !t.starts_with("sqlite_"));
+    let mut out = String::new();
+    for table in tables {
+        let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let columns = statement.column_count();
+        let mut rows: Vec<String> = statement
+            .query_map([], |row| {
+                let cells: Vec<String> = (0..columns)
+                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                    .collect();
+                Ok(cells.join("|"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.sort();
+        out.push_str(&format!("## {table}\n{}\n", rows.join("\n")));
+    }
+    out
+}
