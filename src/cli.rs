@@ -26,6 +26,63 @@ pub enum Command {
     Ingest(IngestArgs),
     /// List runs, newest first.
     Runs(RunsArgs),
+    /// Compare two runs: what changed from BASE to HEAD, and where.
+    Compare(CompareArgs),
+    /// Report one run on its own.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The base run: an id, `latest`, NAME, NAME@COMMIT or NAME@BRANCH, with
+    /// an optional ~N to step N runs back.
+    pub base: String,
+    /// The head run, in the same forms.
+    pub head: String,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The run: an id, `latest`, NAME, NAME@COMMIT or NAME@BRANCH, ~N.
+    pub run: String,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How `compare` and `show` shape and write their report.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: crate::render::Format,
+
+    /// Write to FILE; with md, also FILE's stem + .detailed.md and any chart
+    /// as .memory.svg beside it.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// GPUs for the bounded-parallel estimate.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+    pub num_devices: u32,
+
+    /// Proofs each GPU runs at once.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub proofs_per_device: u32,
+
+    /// Metrics to show per group, comma-separated [default: the headline list].
+    #[arg(long, value_delimiter = ',', conflicts_with = "all_metrics")]
+    pub metrics: Option<Vec<String>>,
+
+    /// Show every metric of every group.
+    #[arg(long)]
+    pub all_metrics: bool,
+
+    /// Directory of templates that replace the embedded ones by file name
+    /// (compare.md.j2, detailed.md.j2, macros.md.j2, gpu_memory.svg.j2).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

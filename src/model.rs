@@ -17,3 +17,39 @@ pub struct RunRow {
     /// Some group's proof time is an estimate from its components.
     pub estimated: bool,
 }
+
+/// A row of `group_stats`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupStatRow {
+    pub group_name: String,
+    pub weight: i64,
+    pub metric: String,
+    pub count: i64,
+    pub sum: f64,
+    pub min: f64,
+    pub max: f64,
+    pub avg: f64,
+    pub phase: Option<String>,
+}
+
+/// A row of `group_proof_time`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupProofRow {
+    pub group_name: String,
+    pub weight: i64,
+    pub serial_ms: f64,
+    pub parallel_ms: f64,
+    pub estimated: bool,
+    pub app_serial_ms: f64,
+}
+
+/// One sample with the label set it belongs to, for the detailed tables.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabeledValue {
+    pub label_set_id: i64,
+    pub metric: String,
+    pub value: f64,
+}
+
+/// A label set's labels, keys sorted.
+pub type Labels = Vec<(String, String)>;

@@ -2,9 +2,11 @@
 //! placeholders and cached statements. Meaning lives in the views; these
 //! queries only select from them.
 
+use std::collections::{BTreeMap, HashMap};
+
 use rusqlite::{Connection, Row};
 
-use crate::model::RunRow;
+use crate::model::{GroupProofRow, GroupStatRow, LabeledValue, Labels, RunRow};
 
 const RUN_COLUMNS: &str = "r.id, r.name, r.commit_sha, r.branch, r.created_at, r.source_path,
                            t.serial_s, t.parallel_s, t.estimated";
@@ -48,4 +50,133 @@ pub fn run(conn: &Connection, id: i64) -> rusqlite::Result<Option<RunRow>> {
     conn.prepare_cached(&sql)?
         .query_row([id], run_row)
         .optional()
+}
+
+/// `group_stats` of one run, by weight, group and metric.
+pub fn group_stats(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<GroupStatRow>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT group_name, weight, metric, count, sum, min, max, avg, phase
+         FROM group_stats WHERE run_id = ?1
+         ORDER BY weight, group_name, metric",
+    )?;
+    let rows = statement.query_map([run_id], |row| {
+        Ok(GroupStatRow {
+            group_name: row.get(0)?,
+            weight: row.get(1)?,
+            metric: row.get(2)?,
+            count: row.get(3)?,
+            sum: row.get(4)?,
+            min: row.get(5)?,
+            max: row.get(6)?,
+            avg: row.get(7)?,
+            phase: row.get(8)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// `group_proof_time` of one run, by weight and group.
+pub fn group_proof_times(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<GroupProofRow>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT group_name, weight, serial_ms, parallel_ms, estimated, app_serial_ms
+         FROM group_proof_time WHERE run_id = ?1
+         ORDER BY weight, group_name",
+    )?;
+    let rows = statement.query_map([run_id], |row| {
+        Ok(GroupProofRow {
+            group_name: row.get(0)?,
+            weight: row.get(1)?,
+            serial_ms: row.get(2)?,
+            parallel_ms: row.get(3)?,
+            estimated: row.get(4)?,
+            app_serial_ms: row.get(5)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Each group's proof times in the order they are dealt to provers.
+pub fn proofs_in_deal_order(
+    conn: &Connection,
+    run_id: i64,
+) -> rusqlite::Result<BTreeMap<String, Vec<f64>>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT group_name, proof_ms FROM run_proofs_store WHERE run_id = ?1
+         ORDER BY group_name, position",
+    )?;
+    let mut rows = statement.query([run_id])?;
+    let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    while let Some(row) = rows.next()? {
+        out.entry(row.get(0)?).or_default().push(row.get(1)?);
+    }
+    Ok(out)
+}
+
+/// Every finite stored sample of a run plus its derived proof and blob
+/// times, each with its label set (derived blob times carry `None` and their
+/// group and idx instead). Rows come in file order; derived ones last.
+pub fn labeled_values(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<LabeledValue>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT s.label_set_id, m.name, s.value
+         FROM samples AS s JOIN metric_names AS m ON m.id = s.metric_id
+         WHERE s.run_id = ?1 AND s.value IS NOT NULL
+         UNION ALL
+         SELECT label_set_id, 'total_proof_time_ms', value
+         FROM derived_proof_times WHERE run_id = ?1",
+    )?;
+    let rows = statement.query_map([run_id], |row| {
+        Ok(LabeledValue {
+            label_set_id: row.get(0)?,
+            metric: row.get(1)?,
+            value: row.get(2)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// The labels of every label set a run uses, keys sorted, leaving out the
+/// keys in `skip` (long call stacks the tables never show).
+pub fn run_label_sets(
+    conn: &Connection,
+    run_id: i64,
+    skip: &[&str],
+) -> rusqlite::Result<HashMap<i64, Labels>> {
+    let skip_list = skip
+        .iter()
+        .map(|k| format!("'{}'", k.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "SELECT i.label_set_id, k.key, v.value
+         FROM label_set_items AS i
+         JOIN label_keys AS k ON k.id = i.key_id
+         JOIN label_values AS v ON v.id = i.value_id
+         WHERE i.label_set_id IN (SELECT label_set_id FROM samples WHERE run_id = ?1)
+           AND k.key NOT IN ({skip_list})
+         ORDER BY i.label_set_id, k.key"
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let mut rows = statement.query([run_id])?;
+    let mut out: HashMap<i64, Labels> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        out.entry(row.get(0)?)
+            .or_default()
+            .push((row.get(1)?, row.get(2)?));
+    }
+    Ok(out)
+}
+
+/// Derived `generate_blob_total_time_ms` of a run per (group, idx).
+pub fn derived_blob_times(
+    conn: &Connection,
+    run_id: i64,
+) -> rusqlite::Result<Vec<(String, String, f64)>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT g.value, i.value, b.value FROM derived_blob_times AS b
+         JOIN label_values AS g ON g.id = b.group_value_id
+         JOIN label_values AS i ON i.id = b.idx_value_id
+         WHERE b.run_id = ?1 ORDER BY g.value, i.value",
+    )?;
+    let rows = statement.query_map([run_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    rows.collect()
 }

@@ -1,0 +1,150 @@
+//! `prof compare BASE HEAD` and `prof show RUN`: resolve the runs, build the
+//! report, render it in the chosen format, and write it to stdout or files.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use rusqlite::Connection;
+
+use crate::cli::{Cli, CompareArgs, ReportArgs, ShowArgs};
+use crate::db::{self, Access};
+use crate::error::{self, Error, Result};
+use crate::model::RunRow;
+use crate::render::{Exporter, Format, bmf::Bmf, json::Json, markdown::Markdown};
+use crate::report::build::{self, ReportOptions};
+use crate::report::headline::MetricSelection;
+use crate::runref;
+
+use super::stdout_error;
+
+/// `ReportArgs`, checked.
+pub struct Output {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
+    pub options: ReportOptions,
+}
+
+impl Output {
+    pub fn from_args(args: &ReportArgs) -> Result<Output> {
+        let metrics = match (&args.metrics, args.all_metrics) {
+            (_, true) => MetricSelection::All,
+            (Some(list), false) => {
+                let list: Vec<String> = list
+                    .iter()
+                    .map(|m| m.trim().to_string())
+                    .filter(|m| !m.is_empty())
+                    .collect();
+                if list.is_empty() {
+                    return Err(Error::usage(
+                        "--metrics needs at least one metric name, e.g. --metrics trace_gen_time_ms",
+                    ));
+                }
+                MetricSelection::Only(list)
+            }
+            (None, false) => MetricSelection::Headline,
+        };
+        if let Some(dir) = &args.templates {
+            if !dir.is_dir() {
+                return Err(Error::usage(format!(
+                    "--templates {}: not a directory (give a directory holding templates such as compare.md.j2)",
+                    dir.display()
+                )));
+            }
+        }
+        Ok(Output {
+            format: args.format,
+            path: args.output.clone(),
+            templates: args.templates.clone(),
+            options: ReportOptions {
+                num_devices: args.num_devices as usize,
+                proofs_per_device: args.proofs_per_device as usize,
+                metrics,
+                details: args.format == Format::Md || args.format == Format::Json,
+            },
+        })
+    }
+}
+
+pub fn run_compare(cli: &Cli, args: &CompareArgs) -> Result<ExitCode> {
+    let output = Output::from_args(&args.report)?;
+    let conn = db::open(&cli.db, Access::ReadOnly)?;
+    let base = resolve(&conn, &args.base)?;
+    let head = resolve(&conn, &args.head)?;
+    write_report(&conn, &cli.db, Some(&base), &head, &output)
+}
+
+pub fn run_show(cli: &Cli, args: &ShowArgs) -> Result<ExitCode> {
+    let output = Output::from_args(&args.report)?;
+    let conn = db::open(&cli.db, Access::ReadOnly)?;
+    let run = resolve(&conn, &args.run)?;
+    write_report(&conn, &cli.db, None, &run, &output)
+}
+
+pub fn resolve(conn: &Connection, reference: &str) -> Result<RunRow> {
+    runref::resolve(conn, reference).map_err(Error::usage)
+}
+
+fn write_report(
+    conn: &Connection,
+    db_path: &Path,
+    base: Option<&RunRow>,
+    head: &RunRow,
+    output: &Output,
+) -> Result<ExitCode> {
+    let mut report =
+        build::build(conn, base, head, &output.options).map_err(|e| error::sqlite(db_path, &e))?;
+    let stem_file = |suffix: &str| output.path.as_ref().map(|path| path.with_extension(suffix));
+    let file_name = |path: PathBuf| path.file_name().map(|n| n.to_string_lossy().into_owned());
+    if let Some(gpu) = &mut report.gpu_memory {
+        gpu.svg_file = stem_file("memory.svg").and_then(file_name);
+    }
+    let rendered = match output.format {
+        Format::Md => Markdown {
+            templates: output.templates.clone(),
+            detailed_file: stem_file("detailed.md").and_then(file_name),
+        }
+        .render(&report)?,
+        Format::Json => Json.render(&report)?,
+        Format::Bmf => Bmf.render(&report)?,
+    };
+    match &output.path {
+        None => {
+            std::io::stdout()
+                .lock()
+                .write_all(rendered.main.as_bytes())
+                .map_err(|e| stdout_error(&e))?;
+        }
+        Some(path) => {
+            write_file(path, &rendered.main)?;
+            for (suffix, text) in &rendered.attachments {
+                write_file(&path.with_extension(suffix), text)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes through a temporary file in the same directory, so a reader never
+/// sees half a report.
+pub fn write_file(path: &Path, text: &str) -> Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::output(path, &e))?;
+    temp.write_all(text.as_bytes())
+        .map_err(|e| Error::output(path, &e))?;
+    // A temporary file is private (0600); a report is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = temp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    temp.persist(path)
+        .map_err(|e| Error::output(path, &e.error))?;
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! `prof ingest`: stores each file as a run and prints the new ids.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, IngestArgs};
+use crate::db::{self, Access};
+use crate::error::{Error, Result};
+use crate::ingest::{self, IngestOptions, Outcome};
+
+use super::stdout_error;
+
+pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
+    let options = ingest_options(args)?;
+    let mut conn = db::open(&cli.db, Access::ReadWrite)?;
+    let mut failed = 0usize;
+    let stdout = std::io::stdout();
+    for path in &args.files {
+        match ingest::ingest_file(&mut conn, path, &options) {
+            Ok(Outcome::Created {
+                run_id,
+                name,
+                counts,
+                app_groups,
+            }) => {
+                writeln!(stdout.lock(), "{run_id}").map_err(|e| stdout_error(&e))?;
+                let mut note = format!(
+                    "{}: run {run_id} ({name}): {} samples from {} entries",
+                    path.display(),
+                    counts.samples,
+                    counts.entries
+                );
+                if counts.zero_counters > 0 {
+                    note += &format!(", {} zero counters dropped", counts.zero_counters);
+                }
+                eprintln!("{note}");
+                if counts.nonfinite > 0 {
+                    eprintln!(
+                        "{}: warning: {} non-finite values (NaN/inf) stored but kept out of statistics",
+                        path.display(),
+                        counts.nonfinite
+                    );
+                }
+                if counts.repeated_keys > 0 {
+                    eprintln!(
+                        "{}: warning: {} entries name a label key twice; the first value was kept",
+                        path.display(),
+                        counts.repeated_keys
+                    );
+                }
+                if options.name.is_none() && app_groups.len() > 1 {
+                    eprintln!(
+                        "{}: warning: several app groups ({}); named the run `{name}` (choose with --name)",
+                        path.display(),
+                        app_groups.join(", ")
+                    );
+                }
+            }
+            Ok(Outcome::Existing { run_id, name }) => {
+                writeln!(stdout.lock(), "{run_id}").map_err(|e| stdout_error(&e))?;
+                eprintln!(
+                    "{}: already stored as run {run_id} ({name}, same content and commit); \
+                     nothing added (use --force to store it again)",
+                    path.display()
+                );
+            }
+            Err(error) => {
+                failed += 1;
+                eprintln!("prof: {error}");
+            }
+        }
+    }
+    if failed > 0 {
+        if args.files.len() > 1 {
+            eprintln!(
+                "prof: {failed} of {} files failed; the others were stored",
+                args.files.len()
+            );
+        }
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ingest_options(args: &IngestArgs) -> Result<IngestOptions> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let meta = args
+        .meta
+        .iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
+            _ => Err(Error::usage(format!(
+                "--meta {pair}: expected KEY=VALUE, e.g. --meta instance=g6.2xlarge"
+            ))),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let created_at = match &args.time {
+        Some(text) => parse_time(text)?,
+        None => jiff::Timestamp::now(),
+    };
+    Ok(IngestOptions {
+        name: args.name.clone(),
+        commit_sha: args.commit.clone().or_else(|| env("GITHUB_SHA")),
+        branch: args
+            .branch
+            .clone()
+            .or_else(|| env("GITHUB_HEAD_REF"))
+            .or_else(|| env("GITHUB_REF_NAME")),
+        meta,
+        created_at: format_time(created_at),
+        force: args.force,
+    })
+}
+
+fn parse_time(text: &str) -> Result<jiff::Timestamp> {
+    text.parse::<jiff::Timestamp>().map_err(|_| {
+        Error::usage(format!(
+            "--time {text}: expected an RFC 3339 time such as 2026-11-25T20:30:00Z"
+        ))
+    })
+}
+
+/// Seconds precision, UTC: sorts as text and reads well in `prof runs`.
+fn format_time(time: jiff::Timestamp) -> String {
+    time.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

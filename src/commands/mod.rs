@@ -1,0 +1,29 @@
+//! One module per subcommand. Each takes the parsed command line, checks
+//! it into options, runs, and returns the exit code; errors bubble up as
+//! [`Error`]s that `main` prints as one line.
+
+pub mod compare;
+pub mod ingest;
+pub mod runs;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::error::{self, Error, Result};
+
+/// Runs the command `cli` names.
+pub fn run(cli: &Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Ingest(args) => ingest::run(cli, args),
+        Command::Runs(args) => runs::run(cli, args),
+        Command::Compare(args) => compare::run_compare(cli, args),
+        Command::Show(args) => compare::run_show(cli, args),
+    }
+}
+
+pub(crate) fn stdout_error(error: &std::io::Error) -> Error {
+    Error::usage(format!(
+        "cannot write to standard output: {}",
+        error::io_reason(error)
+    ))
+}

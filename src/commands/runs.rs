@@ -1,0 +1,90 @@
+//! `prof runs`: the history, newest first.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, RunsArgs, RunsFormat};
+use crate::db::{self, Access};
+use crate::error::{self, Result};
+
+use super::stdout_error;
+
+pub fn run(cli: &Cli, args: &RunsArgs) -> Result<ExitCode> {
+    let conn = db::open(&cli.db, Access::ReadOnly)?;
+    let runs = db::queries::list_runs(&conn, args.name.as_deref(), args.limit)
+        .map_err(|e| error::sqlite(&cli.db, &e))?;
+    let text = match args.format {
+        RunsFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&runs).expect("run rows serialise");
+            text.push('\n');
+            text
+        }
+        RunsFormat::Table => runs_table(&runs),
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| stdout_error(&e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn runs_table(runs: &[crate::model::RunRow]) -> String {
+    let header = [
+        "id",
+        "name",
+        "commit",
+        "branch",
+        "created",
+        "serial_s",
+        "parallel_s",
+    ];
+    let rows: Vec<[String; 7]> = runs
+        .iter()
+        .map(|run| {
+            let mark = if run.estimated { "*" } else { "" };
+            [
+                run.id.to_string(),
+                run.name.clone(),
+                run.commit_sha
+                    .as_deref()
+                    .map(|c| c.chars().take(10).collect())
+                    .unwrap_or("-".into()),
+                run.branch.clone().unwrap_or_else(|| "-".into()),
+                run.created_at.clone(),
+                format!("{:.3}{mark}", run.serial_s),
+                format!("{:.3}{mark}", run.parallel_s),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (cell, width))| {
+                if i == 0 || i >= 5 {
+                    format!("{cell:>width$}")
+                } else {
+                    format!("{cell:<width$}")
+                }
+            })
+            .collect();
+        out.push_str(padded.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(&header);
+    for row in &rows {
+        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    if runs.iter().any(|run| run.estimated) {
+        out.push_str("* includes a group estimated from its components\n");
+    }
+    out
+}

@@ -1,0 +1,89 @@
+//! Bencher Metric Format: `NAME` holds the run's proof-time totals in
+//! seconds; `NAME::GROUP` holds, per metric with finite statistics, the
+//! average with min and max as bounds, and `METRIC::sum`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Exporter, Rendered};
+use crate::error::Result;
+use crate::report::Report;
+
+/// One BMF measure.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Measure {
+    pub value: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upper_value: Option<f64>,
+}
+
+/// benchmark → measure name → measure. Sorted maps keep output stable.
+pub type Benchmarks = BTreeMap<String, BTreeMap<String, Measure>>;
+
+/// Adds the head run of `report` under `name` (its benchmark name unless
+/// the caller chose another).
+pub fn add_report(out: &mut Benchmarks, name: &str, report: &Report) {
+    let value = |v: f64| Measure {
+        value: v,
+        lower_value: None,
+        upper_value: None,
+    };
+    let totals = out.entry(name.to_string()).or_default();
+    totals.insert(
+        "total_proof_time".into(),
+        value(report.totals.serial_s.value.unwrap_or(0.0)),
+    );
+    totals.insert(
+        "total_par_proof_time".into(),
+        value(report.totals.parallel_s.value.unwrap_or(0.0)),
+    );
+    for group in &report.groups {
+        let mut measures = BTreeMap::new();
+        for row in &group.metrics {
+            let (Some(avg), Some(sum), Some(min), Some(max)) =
+                (row.avg.value, row.sum.value, row.min.value, row.max.value)
+            else {
+                continue;
+            };
+            if !(avg.is_finite() && sum.is_finite()) {
+                continue;
+            }
+            measures.insert(
+                row.metric.clone(),
+                Measure {
+                    value: avg,
+                    lower_value: Some(min),
+                    upper_value: Some(max),
+                },
+            );
+            measures.insert(format!("{}::sum", row.metric), value(sum));
+        }
+        if !measures.is_empty() {
+            out.entry(format!("{name}::{}", group.name))
+                .or_default()
+                .extend(measures);
+        }
+    }
+}
+
+pub fn to_json(benchmarks: &Benchmarks) -> String {
+    let mut text = serde_json::to_string_pretty(benchmarks).expect("BMF serialises");
+    text.push('\n');
+    text
+}
+
+pub struct Bmf;
+
+impl Exporter for Bmf {
+    fn render(&self, report: &Report) -> Result<Rendered> {
+        let mut benchmarks = Benchmarks::new();
+        add_report(&mut benchmarks, &report.name, report);
+        Ok(Rendered {
+            main: to_json(&benchmarks),
+            attachments: Vec::new(),
+        })
+    }
+}

@@ -1,0 +1,137 @@
+//! Text helpers shared by the Markdown filters: numbers with diffs, and
+//! escaping that keeps any label or metric name inside its table cell.
+
+use crate::report::cell::{Cell, Change, format_decimals, format_pct, format_signed};
+
+/// Longest label text a table cell shows; the rest is cut with `…`.
+const CELL_CHARS: usize = 300;
+
+/// A report cell as Markdown, `<span style='color: red'>(+6 [+8.2%])</span> 79`,
+/// numbers with up to `decimals` places.
+pub fn cell(cell: &Cell, decimals: u32) -> String {
+    let number = |v: f64| format_decimals(v, decimals);
+    let value = cell.value.map(number).unwrap_or_default();
+    match cell.change {
+        Change::None | Change::Same => value,
+        Change::New => format!("<span style='color: blue'>(new)</span> {value}"),
+        Change::Removed => format!(
+            "<span style='color: gray'>(removed)</span> ~~{}~~",
+            cell.base.map(number).unwrap_or_default()
+        ),
+        Change::Better | Change::Worse => {
+            let color = if cell.change == Change::Worse {
+                "red"
+            } else {
+                "green"
+            };
+            let diff = cell
+                .diff
+                .map(|d| format_signed(d, decimals))
+                .unwrap_or_default();
+            let pct = cell
+                .pct
+                .map(|p| format!(" [{}]", format_pct(p)))
+                .unwrap_or_default();
+            format!("<span style='color: {color}'>({diff}{pct})</span> {value}")
+        }
+    }
+}
+
+/// Text for a table cell: HTML and Markdown punctuation escaped, pipes
+/// escaped for the table, newlines folded, long text cut.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(CELL_CHARS) + 8);
+    for (i, ch) in text.chars().enumerate() {
+        if i == CELL_CHARS {
+            out.push('…');
+            break;
+        }
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            '|' | '`' | '*' | '_' | '[' | ']' | '\\' | '~' | '#' | '!' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A metric name as a code span; names a code span cannot hold (backticks,
+/// line breaks) fall back to escaped text.
+pub fn code(text: &str) -> String {
+    let clean = !text.is_empty()
+        && text.chars().count() <= CELL_CHARS
+        && !text.chars().any(|c| c == '`' || c.is_control());
+    if clean {
+        // Inside a table even a code span needs its pipes escaped.
+        format!("`{}`", text.replace('|', "\\|"))
+    } else {
+        escape(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::cell::Better;
+
+    #[test]
+    fn cells_render_like_the_original_with_signs_fixed() {
+        let worse = Cell::compare(Some(79.0), Some(73.0), true, Better::Lower);
+        assert_eq!(
+            cell(&worse, 2),
+            "<span style='color: red'>(+6 [+8.2%])</span> 79"
+        );
+        let better = Cell::compare(Some(34_901.0), Some(35_013.0), true, Better::Lower);
+        assert_eq!(
+            cell(&better, 2),
+            "<span style='color: green'>(-112 [-0.3%])</span> 34,901"
+        );
+        assert_eq!(
+            cell(&Cell::compare(Some(5.0), Some(5.0), true, Better::Lower), 2),
+            "5"
+        );
+        assert_eq!(cell(&Cell::plain(15_230_037.0), 2), "15,230,037");
+        let from_zero = Cell::compare(Some(5.0), Some(0.0), true, Better::Lower);
+        assert_eq!(
+            cell(&from_zero, 2),
+            "<span style='color: red'>(+5)</span> 5"
+        );
+        assert!(!cell(&from_zero, 2).contains("NaN"));
+        let seconds = Cell::compare(Some(52.438), Some(52.367), true, Better::Lower);
+        assert_eq!(
+            cell(&seconds, 3),
+            "<span style='color: red'>(+0.071 [+0.1%])</span> 52.438"
+        );
+        let removed = Cell::compare(None, Some(3.0), true, Better::Lower);
+        assert_eq!(
+            cell(&removed, 2),
+            "<span style='color: gray'>(removed)</span> ~~3~~"
+        );
+    }
+
+    #[test]
+    fn escaping_keeps_text_inside_its_cell() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(
+            escape("<script>x</script>"),
+            "&lt;script&gt;x&lt;/script&gt;"
+        );
+        assert_eq!(escape("line\nbreak"), "line break");
+        assert_eq!(
+            escape("VmAirWrapper<A, B<4, 8>"),
+            "VmAirWrapper&lt;A, B&lt;4, 8&gt;"
+        );
+        assert_eq!(escape(&"x".repeat(10_000)).chars().count(), CELL_CHARS + 1);
+        assert_eq!(code("trace_gen_time_ms"), "`trace_gen_time_ms`");
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("has`tick"), "has\\`tick");
+    }
+}

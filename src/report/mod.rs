@@ -1,0 +1,134 @@
+//! The report view model: what `compare` and `show` say about a head run
+//! against an optional base run, as plain data. The Markdown templates, the
+//! JSON output and the BMF output all render this one model.
+
+pub mod build;
+pub mod cell;
+pub mod detail;
+pub mod headline;
+pub mod proof_time;
+
+use serde::Serialize;
+
+pub use cell::{Cell, Change};
+
+/// The identity of a run in a report.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunInfo {
+    pub id: i64,
+    pub name: String,
+    pub commit_sha: Option<String>,
+    pub branch: Option<String>,
+    pub created_at: String,
+}
+
+/// A comparison of `head` against `base` (or a single run when `base` is
+/// absent).
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub name: String,
+    pub base: Option<RunInfo>,
+    pub head: RunInfo,
+    pub totals: Totals,
+    /// Groups in display order (weight, then name); keygen groups included
+    /// but flagged, since only BMF shows them.
+    pub groups: Vec<GroupReport>,
+    pub detailed: Vec<DetailedTable>,
+    pub instruction_counts: Vec<InstructionCount>,
+    pub gpu_memory: Option<GpuMemory>,
+}
+
+/// Proof time of the whole run, in seconds.
+#[derive(Clone, Debug, Serialize)]
+pub struct Totals {
+    pub serial_s: Cell,
+    pub parallel_s: Cell,
+    pub bounded_s: Cell,
+    /// Provers for the bounded estimate: num_devices × proofs_per_device.
+    pub provers: usize,
+    pub num_devices: usize,
+    pub proofs_per_device: usize,
+    /// Some group's time is estimated from its components.
+    pub estimated: bool,
+}
+
+/// Proof time of one group, in seconds.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupProofTime {
+    pub serial_s: Cell,
+    pub parallel_s: Cell,
+    pub bounded_s: Cell,
+    pub estimated: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupReport {
+    pub name: String,
+    pub weight: i64,
+    pub keygen: bool,
+    /// Present in head only / base only.
+    pub change: Change,
+    pub proof_time: Option<GroupProofTime>,
+    /// `phase` sections in display order; `None` (no phase) first.
+    pub phases: Vec<Option<String>>,
+    /// Every metric of the group: the shown ones first, in headline order,
+    /// then the rest by name.
+    pub metrics: Vec<MetricRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MetricRow {
+    pub metric: String,
+    pub phase: Option<String>,
+    /// Shown in the group's Markdown table.
+    pub shown: bool,
+    /// Only the average means something (app `execute_metered_*`).
+    pub avg_only: bool,
+    /// The sum is misleading (`*_insn_mi/s` rates).
+    pub hide_sum: bool,
+    pub count: Cell,
+    pub avg: Cell,
+    pub sum: Cell,
+    pub max: Cell,
+    pub min: Cell,
+}
+
+/// One table of the detailed report: every label set with these keys.
+#[derive(Clone, Debug, Serialize)]
+pub struct DetailedTable {
+    pub label_keys: Vec<String>,
+    pub metrics: Vec<String>,
+    pub rows: Vec<DetailedRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DetailedRow {
+    pub labels: Vec<String>,
+    /// One cell per metric of the table; an absent value is an empty cell.
+    pub values: Vec<Cell>,
+}
+
+/// `frequency` summed per (group, opcode).
+#[derive(Clone, Debug, Serialize)]
+pub struct InstructionCount {
+    pub group: String,
+    pub opcode: String,
+    pub frequency: Cell,
+}
+
+/// GPU memory over time, from `gpu_mem.*` gauges with a `module` label.
+#[derive(Clone, Debug, Serialize)]
+pub struct GpuMemory {
+    pub chart: detail::Chart,
+    /// File name of the SVG beside the Markdown, when one is written.
+    pub svg_file: Option<String>,
+    pub modules: Vec<ModulePeak>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ModulePeak {
+    pub module: String,
+    pub peak_gb: Cell,
+    /// The other labels of the sample where the peak was seen.
+    pub at: String,
+}
