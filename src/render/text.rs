@@ -64,11 +64,13 @@ pub fn escape(text: &str) -> String {
 }
 
 /// A metric name as a code span; names a code span cannot hold (backticks,
-/// line breaks) fall back to escaped text.
+/// line breaks) or that look like HTML fall back to escaped text.
 pub fn code(text: &str) -> String {
     let clean = !text.is_empty()
         && text.chars().count() <= CELL_CHARS
-        && !text.chars().any(|c| c == '`' || c.is_control());
+        && !text
+            .chars()
+            .any(|c| matches!(c, '`' | '<' | '>' | '&') || c.is_control());
     if clean {
         // Inside a table even a code span needs its pipes escaped.
         format!("`{}`", text.replace('|', "\\|"))
@@ -133,5 +135,6 @@ mod tests {
         assert_eq!(code("trace_gen_time_ms"), "`trace_gen_time_ms`");
         assert_eq!(code("a|b"), "`a\\|b`");
         assert_eq!(code("has`tick"), "has\\`tick");
+        assert_eq!(code("<b>"), "&lt;b&gt;");
     }
 }
