@@ -12,12 +12,20 @@ use clap::{Args, Parser, Subcommand};
     about = "A benchmark history store for OpenVM metrics"
 )]
 pub struct Cli {
-    /// The database file; created on first use.
-    #[arg(long, global = true, env = "PROF_DB", default_value = "prof.db")]
-    pub db: PathBuf,
+    /// The database file, created on first use [default: $PROF_DB, else
+    /// ./prof.db; `legacy` uses a temporary one].
+    #[arg(long, global = true, env = "PROF_DB")]
+    pub db: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The database a command uses unless it has a default of its own.
+    pub fn db_path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(|| PathBuf::from("prof.db"))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,6 +38,167 @@ pub enum Command {
     Compare(CompareArgs),
     /// Report one run on its own.
     Show(ShowArgs),
+    /// The PR summary of a CI run: every benchmark at a commit against its
+    /// baseline.
+    Report(ReportCmdArgs),
+    /// One metric's history: a row per run, oldest first.
+    Trend(TrendArgs),
+    /// The original profiler's command line, as a drop-in replacement.
+    Legacy(LegacyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportCmdArgs {
+    /// The commit of the head runs (a prefix works) [default: $GITHUB_SHA].
+    #[arg(long)]
+    pub commit: Option<String>,
+
+    /// Baseline: the newest run of each benchmark at this commit (e.g. the
+    /// PR's merge-base). Without it, the newest run on --base-branch
+    /// ingested before the head run.
+    #[arg(long, value_name = "COMMIT")]
+    pub baseline_commit: Option<String>,
+
+    /// The branch baselines come from.
+    #[arg(long, default_value = "main", value_name = "BRANCH")]
+    pub base_branch: String,
+
+    /// Where the full reports will be published; rows link to LINK/NAME.md.
+    #[arg(long, value_name = "URL")]
+    pub results_link: Option<String>,
+
+    /// Write summary.md, NAME.md, NAME.detailed.md and bmf.json here;
+    /// without it the summary goes to stdout.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Exit 1 when a benchmark's serial or parallel total, or a headline
+    /// time metric of any group, got slower by more than PCT percent.
+    #[arg(long, value_name = "PCT")]
+    pub fail_above: Option<f64>,
+
+    /// GPUs for the bounded-parallel estimate.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+    pub num_devices: u32,
+
+    /// Proofs each GPU runs at once.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub proofs_per_device: u32,
+
+    /// Directory of templates that replace the embedded ones by file name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// The metric, e.g. total_proof_time_ms.
+    pub metric: String,
+
+    /// The benchmark [default: the only one that has the metric].
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// The group [default: the only one that has the metric].
+    #[arg(long)]
+    pub group: Option<String>,
+
+    /// Only runs on this branch.
+    #[arg(long)]
+    pub branch: Option<String>,
+
+    /// Which statistic of the metric per run.
+    #[arg(long, value_enum, default_value = "sum")]
+    pub stat: TrendStat,
+
+    /// Only the newest N runs.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    pub last: u32,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: TrendFormat,
+
+    /// Directory of templates that replace the embedded ones by file name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrendStat {
+    Sum,
+    Avg,
+    Max,
+    Min,
+    Count,
+}
+
+impl TrendStat {
+    pub fn column(self) -> &'static str {
+        match self {
+            TrendStat::Sum => "sum",
+            TrendStat::Avg => "avg",
+            TrendStat::Max => "max",
+            TrendStat::Min => "min",
+            TrendStat::Count => "count",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrendFormat {
+    Md,
+    Csv,
+    Json,
+}
+
+/// The original profiler's flags, unchanged.
+#[derive(Debug, Args)]
+pub struct LegacyArgs {
+    /// Metrics files, comma-separated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub json_paths: Vec<PathBuf>,
+
+    /// Previous runs' files, in the same order; a file that does not exist
+    /// marks a new benchmark.
+    #[arg(long, value_delimiter = ',')]
+    pub prev_json_paths: Option<Vec<PathBuf>>,
+
+    /// Display names, in the same order [default: each file's app group].
+    #[arg(long, value_delimiter = ',')]
+    pub names: Option<Vec<String>>,
+
+    /// Write Bencher Metric Format JSON for every benchmark here.
+    #[arg(long)]
+    pub output_json: Option<PathBuf>,
+
+    /// GPUs for the bounded-parallel estimate.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+    pub num_devices: u32,
+
+    /// Proofs each GPU runs at once.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub proofs_per_device: u32,
+
+    #[command(subcommand)]
+    pub command: Option<LegacyCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LegacyCommand {
+    /// Also write the GitHub summary.
+    Summary(LegacySummaryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LegacySummaryArgs {
+    /// Where the reports are published; rows link to LINK/FILE.md.
+    #[arg(long)]
+    pub benchmark_results_link: String,
+
+    /// Write the summary here instead of stdout.
+    #[arg(long)]
+    pub summary_md_path: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

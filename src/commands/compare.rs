@@ -12,6 +12,7 @@ use crate::db::{self, Access};
 use crate::error::{self, Error, Result};
 use crate::model::RunRow;
 use crate::render::{Exporter, Format, bmf::Bmf, json::Json, markdown::Markdown};
+use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::headline::MetricSelection;
 use crate::runref;
@@ -45,14 +46,7 @@ impl Output {
             }
             (None, false) => MetricSelection::Headline,
         };
-        if let Some(dir) = &args.templates {
-            if !dir.is_dir() {
-                return Err(Error::usage(format!(
-                    "--templates {}: not a directory (give a directory holding templates such as compare.md.j2)",
-                    dir.display()
-                )));
-            }
-        }
+        check_templates_dir(args.templates.as_deref())?;
         Ok(Output {
             format: args.format,
             path: args.output.clone(),
@@ -67,19 +61,30 @@ impl Output {
     }
 }
 
+/// `--templates DIR` must name a directory.
+pub fn check_templates_dir(dir: Option<&Path>) -> Result<()> {
+    match dir {
+        Some(dir) if !dir.is_dir() => Err(Error::usage(format!(
+            "--templates {}: not a directory (give a directory holding templates such as compare.md.j2)",
+            dir.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 pub fn run_compare(cli: &Cli, args: &CompareArgs) -> Result<ExitCode> {
     let output = Output::from_args(&args.report)?;
-    let conn = db::open(&cli.db, Access::ReadOnly)?;
+    let conn = db::open(&cli.db_path(), Access::ReadOnly)?;
     let base = resolve(&conn, &args.base)?;
     let head = resolve(&conn, &args.head)?;
-    write_report(&conn, &cli.db, Some(&base), &head, &output)
+    write_report(&conn, &cli.db_path(), Some(&base), &head, &output)
 }
 
 pub fn run_show(cli: &Cli, args: &ShowArgs) -> Result<ExitCode> {
     let output = Output::from_args(&args.report)?;
-    let conn = db::open(&cli.db, Access::ReadOnly)?;
+    let conn = db::open(&cli.db_path(), Access::ReadOnly)?;
     let run = resolve(&conn, &args.run)?;
-    write_report(&conn, &cli.db, None, &run, &output)
+    write_report(&conn, &cli.db_path(), None, &run, &output)
 }
 
 pub fn resolve(conn: &Connection, reference: &str) -> Result<RunRow> {
@@ -95,35 +100,52 @@ fn write_report(
 ) -> Result<ExitCode> {
     let mut report =
         build::build(conn, base, head, &output.options).map_err(|e| error::sqlite(db_path, &e))?;
-    let stem_file = |suffix: &str| output.path.as_ref().map(|path| path.with_extension(suffix));
-    let file_name = |path: PathBuf| path.file_name().map(|n| n.to_string_lossy().into_owned());
-    if let Some(gpu) = &mut report.gpu_memory {
-        gpu.svg_file = stem_file("memory.svg").and_then(file_name);
-    }
-    let rendered = match output.format {
-        Format::Md => Markdown {
-            templates: output.templates.clone(),
-            detailed_file: stem_file("detailed.md").and_then(file_name),
-        }
-        .render(&report)?,
-        Format::Json => Json.render(&report)?,
-        Format::Bmf => Bmf.render(&report)?,
-    };
-    match &output.path {
-        None => {
-            std::io::stdout()
-                .lock()
-                .write_all(rendered.main.as_bytes())
-                .map_err(|e| stdout_error(&e))?;
-        }
-        Some(path) => {
-            write_file(path, &rendered.main)?;
-            for (suffix, text) in &rendered.attachments {
-                write_file(&path.with_extension(suffix), text)?;
+    match (&output.path, output.format) {
+        (Some(path), Format::Md) => write_markdown(&mut report, path, output.templates.as_deref())?,
+        (path, format) => {
+            let rendered = match format {
+                Format::Md => Markdown {
+                    templates: output.templates.clone(),
+                    detailed_file: None,
+                }
+                .render(&report)?,
+                Format::Json => Json.render(&report)?,
+                Format::Bmf => Bmf.render(&report)?,
+            };
+            match path {
+                Some(path) => write_file(path, &rendered.main)?,
+                None => std::io::stdout()
+                    .lock()
+                    .write_all(rendered.main.as_bytes())
+                    .map_err(|e| stdout_error(&e))?,
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `report` as Markdown to `md_path`, its detailed tables beside it as
+/// STEM.detailed.md and any GPU chart as STEM.memory.svg, linked from it.
+pub fn write_markdown(report: &mut Report, md_path: &Path, templates: Option<&Path>) -> Result<()> {
+    let file_name = |suffix: &str| {
+        md_path
+            .with_extension(suffix)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+    };
+    if let Some(gpu) = &mut report.gpu_memory {
+        gpu.svg_file = file_name("memory.svg");
+    }
+    let rendered = Markdown {
+        templates: templates.map(Path::to_path_buf),
+        detailed_file: file_name("detailed.md"),
+    }
+    .render(report)?;
+    write_file(md_path, &rendered.main)?;
+    for (suffix, text) in &rendered.attachments {
+        write_file(&md_path.with_extension(suffix), text)?;
+    }
+    Ok(())
 }
 
 /// Writes through a temporary file in the same directory, so a reader never

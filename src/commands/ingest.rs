@@ -12,7 +12,7 @@ use super::stdout_error;
 
 pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
     let options = ingest_options(args)?;
-    let mut conn = db::open(&cli.db, Access::ReadWrite)?;
+    let mut conn = db::open(&cli.db_path(), Access::ReadWrite)?;
     let mut failed = 0usize;
     let stdout = std::io::stdout();
     for path in &args.files {

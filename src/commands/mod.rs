@@ -4,7 +4,10 @@
 
 pub mod compare;
 pub mod ingest;
+pub mod legacy;
+pub mod report;
 pub mod runs;
+pub mod trend;
 
 use std::process::ExitCode;
 
@@ -18,6 +21,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Runs(args) => runs::run(cli, args),
         Command::Compare(args) => compare::run_compare(cli, args),
         Command::Show(args) => compare::run_show(cli, args),
+        Command::Report(args) => report::run(cli, args),
+        Command::Trend(args) => trend::run(cli, args),
+        Command::Legacy(args) => legacy::run(cli, args),
     }
 }
 

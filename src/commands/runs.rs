@@ -10,9 +10,9 @@ use crate::error::{self, Result};
 use super::stdout_error;
 
 pub fn run(cli: &Cli, args: &RunsArgs) -> Result<ExitCode> {
-    let conn = db::open(&cli.db, Access::ReadOnly)?;
+    let conn = db::open(&cli.db_path(), Access::ReadOnly)?;
     let runs = db::queries::list_runs(&conn, args.name.as_deref(), args.limit)
-        .map_err(|e| error::sqlite(&cli.db, &e))?;
+        .map_err(|e| error::sqlite(&cli.db_path(), &e))?;
     let text = match args.format {
         RunsFormat::Json => {
             let mut text = serde_json::to_string_pretty(&runs).expect("run rows serialise");

@@ -180,3 +180,111 @@ pub fn derived_blob_times(
     let rows = statement.query_map([run_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     rows.collect()
 }
+
+/// The distinct commits starting with `prefix`, each with its runs' count.
+pub fn commits_matching(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec<(String, i64)>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT commit_sha, COUNT(*) FROM runs
+         WHERE substr(commit_sha, 1, length(?1)) = ?1
+         GROUP BY commit_sha ORDER BY commit_sha",
+    )?;
+    let rows = statement.query_map([prefix], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}
+
+/// Every benchmark's newest run at `commit`, by name.
+pub fn newest_runs_at_commit(conn: &Connection, commit: &str) -> rusqlite::Result<Vec<RunRow>> {
+    let sql = format!(
+        "SELECT {RUN_COLUMNS} FROM runs AS r JOIN run_totals AS t ON t.run_id = r.id
+         WHERE r.id IN (SELECT MAX(id) FROM runs WHERE commit_sha = ?1 GROUP BY name)
+         ORDER BY r.name"
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map([commit], run_row)?;
+    rows.collect()
+}
+
+/// The newest run of benchmark `name` at exactly `commit`.
+pub fn newest_run_at_commit(
+    conn: &Connection,
+    name: &str,
+    commit: &str,
+) -> rusqlite::Result<Option<RunRow>> {
+    use rusqlite::OptionalExtension;
+    let id: Option<i64> = conn
+        .prepare_cached("SELECT MAX(id) FROM runs WHERE name = ?1 AND commit_sha = ?2")?
+        .query_row([name, commit], |row| row.get(0))
+        .optional()?
+        .flatten();
+    id.map(|id| run(conn, id)).transpose().map(Option::flatten)
+}
+
+/// The newest run of benchmark `name` on `branch` ingested before run `before`.
+pub fn newest_run_on_branch_before(
+    conn: &Connection,
+    name: &str,
+    branch: &str,
+    before: i64,
+) -> rusqlite::Result<Option<RunRow>> {
+    let id: Option<i64> = conn
+        .prepare_cached("SELECT MAX(id) FROM runs WHERE name = ?1 AND branch = ?2 AND id < ?3")?
+        .query_row(rusqlite::params![name, branch, before], |row| row.get(0))?;
+    id.map(|id| run(conn, id)).transpose().map(Option::flatten)
+}
+
+/// The (benchmark, group) pairs that have `metric`, optionally narrowed.
+pub fn metric_owners(
+    conn: &Connection,
+    metric: &str,
+    name: Option<&str>,
+    group: Option<&str>,
+) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT DISTINCT r.name, s.group_name
+         FROM group_stats_store AS s JOIN runs AS r ON r.id = s.run_id
+         WHERE s.metric = ?1 AND (?2 IS NULL OR r.name = ?2) AND (?3 IS NULL OR s.group_name = ?3)
+         ORDER BY r.name, s.group_name",
+    )?;
+    let rows = statement.query_map(rusqlite::params![metric, name, group], |row| {
+        Ok((row.get(0)?, row.get(1)?))
+    })?;
+    rows.collect()
+}
+
+/// A statistic of one metric across a benchmark's runs, newest `last` runs,
+/// returned oldest first. `stat` is one of sum, avg, min, max, count.
+pub fn metric_history(
+    conn: &Connection,
+    name: &str,
+    group: &str,
+    metric: &str,
+    stat: &str,
+    branch: Option<&str>,
+    last: u32,
+) -> rusqlite::Result<Vec<crate::report::trend::TrendInput>> {
+    assert!(
+        matches!(stat, "sum" | "avg" | "min" | "max" | "count"),
+        "stat is validated by the caller"
+    );
+    let sql = format!(
+        "SELECT run_id, commit_sha, branch, created_at, {stat} FROM metric_history
+         WHERE name = ?1 AND group_name = ?2 AND metric = ?3 AND (?4 IS NULL OR branch = ?4)
+         ORDER BY run_id DESC LIMIT ?5"
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(
+        rusqlite::params![name, group, metric, branch, last],
+        |row| {
+            Ok(crate::report::trend::TrendInput {
+                run_id: row.get(0)?,
+                commit_sha: row.get(1)?,
+                branch: row.get(2)?,
+                created_at: row.get(3)?,
+                value: row.get(4)?,
+            })
+        },
+    )?;
+    let mut out: Vec<_> = rows.collect::<rusqlite::Result<_>>()?;
+    out.reverse();
+    Ok(out)
+}

@@ -11,6 +11,8 @@ use super::{Exporter, Rendered, text};
 use crate::error::{Error, Result};
 use crate::report::Report;
 use crate::report::cell::{Cell, Change, format_number};
+use crate::report::summary::Summary;
+use crate::report::trend::Trend;
 
 /// The templates prof ships, by name.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -27,6 +29,11 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "gpu_memory.svg.j2",
         include_str!("../../templates/gpu_memory.svg.j2"),
     ),
+    (
+        "summary.md.j2",
+        include_str!("../../templates/summary.md.j2"),
+    ),
+    ("trend.md.j2", include_str!("../../templates/trend.md.j2")),
 ];
 
 /// A template environment: embedded templates, user overrides, and the
@@ -161,4 +168,24 @@ impl Exporter for Markdown {
         }
         Ok(Rendered { main, attachments })
     }
+}
+
+/// The PR summary (`summary.md.j2`).
+pub fn render_summary(summary: &Summary, templates: Option<&Path>) -> Result<String> {
+    let env = environment(templates);
+    render_template(
+        &env,
+        "summary.md.j2",
+        context! { summary => Value::from(Serde(summary)) },
+    )
+}
+
+/// A metric's history (`trend.md.j2`).
+pub fn render_trend(trend: &Trend, templates: Option<&Path>) -> Result<String> {
+    let env = environment(templates);
+    render_template(
+        &env,
+        "trend.md.j2",
+        context! { trend => Value::from(Serde(trend)) },
+    )
 }

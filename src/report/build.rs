@@ -149,6 +149,12 @@ pub fn build(
                 .and_then(|b| b.proof_times.iter().find(|g| g.group_name == name));
             let proof_time =
                 (head_proof.is_some() || base_proof.is_some()).then(|| GroupProofTime {
+                    serial_ms: Cell::compare(
+                        head_proof.map(|g| g.serial_ms),
+                        base_proof.map(|g| g.serial_ms),
+                        compared,
+                        Better::Lower,
+                    ),
                     serial_s: seconds(
                         head_proof.map(|g| g.serial_ms),
                         base_proof.map(|g| g.serial_ms),

@@ -7,6 +7,9 @@ pub mod cell;
 pub mod detail;
 pub mod headline;
 pub mod proof_time;
+pub mod regress;
+pub mod summary;
+pub mod trend;
 
 use serde::Serialize;
 
@@ -55,6 +58,8 @@ pub struct Totals {
 /// Proof time of one group, in seconds.
 #[derive(Clone, Debug, Serialize)]
 pub struct GroupProofTime {
+    /// Serial proof time in ms, as `group_proof_time` has it.
+    pub serial_ms: Cell,
     pub serial_s: Cell,
     pub parallel_s: Cell,
     pub bounded_s: Cell,

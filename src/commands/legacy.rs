@@ -1,0 +1,143 @@
+//! `prof legacy`: the original profiler's command line. It writes what the
+//! original wrote beside each input (`X.md`, `X.detailed.md`, the chart),
+//! the BMF file and the summary, with prof's corrected numbers, going
+//! through a temporary database unless `--db` names one.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, LegacyArgs, LegacyCommand};
+use crate::db::{self, Access};
+use crate::error::{self, Error, Result};
+use crate::ingest::{self, IngestOptions, Outcome};
+use crate::render::{bmf, markdown};
+use crate::report::Report;
+use crate::report::build::{self, ReportOptions};
+use crate::report::summary::{self, Entry};
+
+use super::compare::{write_file, write_markdown};
+use super::stdout_error;
+
+pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
+    let count = args.json_paths.len();
+    if let Some(prev) = &args.prev_json_paths {
+        if prev.len() != count {
+            return Err(Error::usage(format!(
+                "--prev-json-paths has {} paths for {count} --json-paths; give one per file, in the same order",
+                prev.len()
+            )));
+        }
+    }
+    if let Some(names) = &args.names {
+        if names.len() != count {
+            return Err(Error::usage(format!(
+                "--names has {} names for {count} --json-paths; give one per file, in the same order",
+                names.len()
+            )));
+        }
+    }
+    // A temporary database lives as long as this directory handle.
+    let temp = match &cli.db {
+        Some(_) => None,
+        None => Some(
+            tempfile::tempdir().map_err(|e| Error::output(Path::new("temporary directory"), &e))?,
+        ),
+    };
+    let db_path = match &temp {
+        Some(dir) => dir.path().join("prof.db"),
+        None => cli.db_path(),
+    };
+    let mut conn = db::open(&db_path, Access::ReadWrite)?;
+    let options = ReportOptions {
+        num_devices: args.num_devices as usize,
+        proofs_per_device: args.proofs_per_device as usize,
+        ..ReportOptions::default()
+    };
+    let mut reports: Vec<(Report, String)> = Vec::with_capacity(count);
+    for (i, path) in args.json_paths.iter().enumerate() {
+        let name = args.names.as_ref().map(|names| names[i].clone());
+        let ingest_options = IngestOptions {
+            name: name.clone(),
+            created_at: now(),
+            ..IngestOptions::default()
+        };
+        let head = run_id(ingest::ingest_file(&mut conn, path, &ingest_options)?);
+        // The original's rule: a previous file that does not exist means a
+        // new benchmark.
+        let prev = args
+            .prev_json_paths
+            .as_ref()
+            .map(|p| &p[i])
+            .filter(|p| p.exists());
+        let base = match prev {
+            Some(prev) => {
+                let head_name: String = conn
+                    .query_row("SELECT name FROM runs WHERE id = ?1", [head], |r| r.get(0))
+                    .map_err(|e| error::sqlite(&db_path, &e))?;
+                let prev_options = IngestOptions {
+                    name: Some(head_name),
+                    ..ingest_options.clone()
+                };
+                Some(run_id(ingest::ingest_file(&mut conn, prev, &prev_options)?))
+            }
+            None => None,
+        };
+        let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
+        let head_run = db::queries::run(&conn, head)
+            .map_err(sql)?
+            .expect("the run was just stored");
+        let base_run = base
+            .map(|id| db::queries::run(&conn, id))
+            .transpose()
+            .map_err(sql)?
+            .flatten();
+        let mut report =
+            build::build(&conn, base_run.as_ref(), &head_run, &options).map_err(sql)?;
+        let md_path = path.with_extension("md");
+        write_markdown(&mut report, &md_path, None)?;
+        let md_name = md_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        reports.push((report, md_name));
+    }
+    if let Some(path) = &args.output_json {
+        let mut benchmarks = bmf::Benchmarks::new();
+        for (report, _) in &reports {
+            bmf::add_report(&mut benchmarks, &report.name, report);
+        }
+        write_file(path, &bmf::to_json(&benchmarks))?;
+    }
+    if let Some(LegacyCommand::Summary(summary_args)) = &args.command {
+        let link = summary_args.benchmark_results_link.trim_end_matches('/');
+        let entries: Vec<Entry<'_>> = reports
+            .iter()
+            .map(|(report, md)| Entry {
+                report,
+                link: Some(format!("{link}/{md}")),
+            })
+            .collect();
+        let text = markdown::render_summary(&summary::summarize(&entries, None), None)?;
+        match &summary_args.summary_md_path {
+            Some(path) => write_file(path, &text)?,
+            None => std::io::stdout()
+                .lock()
+                .write_all(text.as_bytes())
+                .map_err(|e| stdout_error(&e))?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_id(outcome: Outcome) -> i64 {
+    match outcome {
+        Outcome::Created { run_id, .. } | Outcome::Existing { run_id, .. } => run_id,
+    }
+}
+
+fn now() -> String {
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}

@@ -1,0 +1,112 @@
+//! `prof trend METRIC`: one metric of one group of one benchmark, run by run.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, TrendArgs, TrendFormat};
+use crate::db::{self, Access, queries};
+use crate::error::{self, Error, Result};
+use crate::render::markdown;
+use crate::report::trend;
+
+use super::compare::check_templates_dir;
+use super::stdout_error;
+
+pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
+    check_templates_dir(args.templates.as_deref())?;
+    let db_path = cli.db_path();
+    let conn = db::open(&db_path, Access::ReadOnly)?;
+    let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
+    let owners = queries::metric_owners(
+        &conn,
+        &args.metric,
+        args.name.as_deref(),
+        args.group.as_deref(),
+    )
+    .map_err(sql)?;
+    let (name, group) = pick_owner(
+        &args.metric,
+        &owners,
+        args.name.as_deref(),
+        args.group.as_deref(),
+    )?;
+    let stat = args.stat.column();
+    let inputs = queries::metric_history(
+        &conn,
+        &name,
+        &group,
+        &args.metric,
+        stat,
+        args.branch.as_deref(),
+        args.last,
+    )
+    .map_err(sql)?;
+    if inputs.is_empty() {
+        return Err(Error::usage(format!(
+            "no runs of {name} on branch {} have {} in group {group}",
+            args.branch.as_deref().unwrap_or("-"),
+            args.metric
+        )));
+    }
+    let trend = trend::build(
+        &name,
+        &group,
+        &args.metric,
+        stat,
+        args.branch.as_deref(),
+        &inputs,
+    );
+    let text = match args.format {
+        TrendFormat::Md => markdown::render_trend(&trend, args.templates.as_deref())?,
+        TrendFormat::Csv => trend::to_csv(&trend),
+        TrendFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&trend).expect("the trend serialises");
+            text.push('\n');
+            text
+        }
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| stdout_error(&e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The one (benchmark, group) the user means, or an error naming the choices.
+fn pick_owner(
+    metric: &str,
+    owners: &[(String, String)],
+    name: Option<&str>,
+    group: Option<&str>,
+) -> Result<(String, String)> {
+    match owners {
+        [] => {
+            let scope = match (name, group) {
+                (Some(n), Some(g)) => format!(" in group {g} of {n}"),
+                (Some(n), None) => format!(" in {n}"),
+                (None, Some(g)) => format!(" in group {g}"),
+                (None, None) => String::new(),
+            };
+            Err(Error::usage(format!(
+                "no run has metric `{metric}`{scope} (see `prof show latest --all-metrics`)"
+            )))
+        }
+        [(n, g)] => Ok((n.clone(), g.clone())),
+        many => {
+            let names: std::collections::BTreeSet<&str> =
+                many.iter().map(|(n, _)| n.as_str()).collect();
+            let list = |items: Vec<String>| items.join(", ");
+            if names.len() > 1 {
+                Err(Error::usage(format!(
+                    "`{metric}` is in several benchmarks ({}); choose one with --name",
+                    list(names.into_iter().map(str::to_string).collect())
+                )))
+            } else {
+                Err(Error::usage(format!(
+                    "`{metric}` is in several groups ({}); choose one with --group",
+                    list(many.iter().map(|(_, g)| g.clone()).collect())
+                )))
+            }
+        }
+    }
+}
