@@ -1,0 +1,491 @@
+//! `prof report`, `prof trend` and `prof legacy` over a small history:
+//! two branches, several commits, a benchmark that appears later and a run
+//! ingested twice.
+
+use predicates::prelude::*;
+
+use crate::support::{Sandbox, shared_data};
+
+/// Run ids: 1 ecrecover@c1 main, 2 memcmp@c1 main, 3 ecrecover@c2 pr,
+/// 4 memcmp@c2 pr (about 10% slower), 5 reth@c2 pr (new), 6 ecrecover@c3
+/// main (ingested after the PR's runs).
+fn history() -> Sandbox {
+    let sandbox = Sandbox::new();
+    let ingest = |file: &str, extra: &[&str]| {
+        let mut args = extra.to_vec();
+        args.extend(["--time", "2026-02-03T04:05:06Z"]);
+        sandbox.ingest(&shared_data(file), &args)
+    };
+    let c1 = ["--commit", "c1c1c1c1", "--branch", "main"];
+    let c2 = ["--commit", "c2c2c2c2", "--branch", "pr-7"];
+    assert_eq!(ingest("metrics.prev.example.json", &c1), 1);
+    assert_eq!(
+        ingest(
+            "openvm_a9d7984_default_memcmp.json",
+            &[&c1[..], &["--name", "memcmp"]].concat()
+        ),
+        2
+    );
+    assert_eq!(ingest("metrics.example.json", &c2), 3);
+    assert_eq!(
+        ingest(
+            "openvm_a9d7984_custom_memcmp.json",
+            &[&c2[..], &["--name", "memcmp"]].concat()
+        ),
+        4
+    );
+    assert_eq!(
+        ingest(
+            "openvm-reth-benchmark_01932bb_reth-example-segment.json",
+            &[&c2[..], &["--name", "reth"]].concat()
+        ),
+        5
+    );
+    // The same file again for the same commit: no new run.
+    assert_eq!(ingest("metrics.example.json", &c2), 3);
+    assert_eq!(
+        ingest(
+            "metrics.example.json",
+            &["--commit", "c3c3c3c3", "--branch", "main"]
+        ),
+        6
+    );
+    sandbox
+}
+
+fn run(sandbox: &Sandbox, args: &[&str]) -> (i32, String, String) {
+    let output = sandbox.prof().args(args).output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// The base run ids the JSON of each benchmark's report names, read from
+/// the per-benchmark reports `report --out-dir` writes.
+fn summary_of(sandbox: &Sandbox, args: &[&str]) -> String {
+    let (code, stdout, stderr) = run(sandbox, args);
+    assert_eq!(code, 0, "{stderr}");
+    stdout
+}
+
+#[test]
+fn baselines_come_from_the_base_branch_before_the_head_run() {
+    let sandbox = history();
+    let summary = summary_of(
+        &sandbox,
+        &[
+            "report",
+            "--commit",
+            "c2c2",
+            "--results-link",
+            "https://ci.example/r/c2",
+        ],
+    );
+    // ecrecover: run 3 against run 1 (run 6 on main came later), memcmp: 4
+    // against 2, reth: new.
+    assert!(summary.contains("| [ecrecover\\_program](https://ci.example/r/c2/ecrecover_program.md) | <span style='color: red'>(+27 [+0.9%])</span> 2,963 |"), "{summary}");
+    assert!(
+        summary.contains("| [reth (new)](https://ci.example/r/c2/reth.md) |"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("**memcmp** <span style='color: red'>(+1.697 [+9.7%])</span> 19.200"),
+        "{summary}"
+    );
+    // The main run c3: its baseline is the previous main run, c1.
+    let main = summary_of(&sandbox, &["report", "--commit", "c3"]);
+    assert!(
+        main.contains(
+            "| ecrecover\\_program | <span style='color: red'>(+27 [+0.9%])</span> 2,963 |"
+        ),
+        "{main}"
+    );
+}
+
+#[test]
+fn a_baseline_commit_overrides_the_branch() {
+    let sandbox = history();
+    // Against c3 (same content as c2's ecrecover): no change; memcmp and reth
+    // have no run at c3 and are new.
+    let summary = summary_of(
+        &sandbox,
+        &["report", "--commit", "c2c2c2c2", "--baseline-commit", "c3"],
+    );
+    assert!(
+        summary.contains("| ecrecover\\_program | 2,963 |"),
+        "{summary}"
+    );
+    assert!(summary.contains("| memcmp (new) |"), "{summary}");
+    let (code, _, stderr) = run(
+        &sandbox,
+        &["report", "--commit", "c", "--base-branch", "main"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "--commit c is ambiguous: c1c1c1c1 (2 runs), c2c2c2c2 (3 runs), c3c3c3c3 (1 runs)"
+        ),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&sandbox, &["report", "--commit", "ffff"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no runs at a commit starting with ffff"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn out_dir_holds_the_summary_every_report_and_one_bmf() {
+    let sandbox = history();
+    let (code, stdout, stderr) = run(
+        &sandbox,
+        &[
+            "report",
+            "--commit",
+            "c2",
+            "--out-dir",
+            "out",
+            "--results-link",
+            "https://ci.example/r",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty());
+    let out = sandbox.path("out");
+    for file in [
+        "summary.md",
+        "bmf.json",
+        "ecrecover_program.md",
+        "ecrecover_program.detailed.md",
+        "memcmp.md",
+        "reth.md",
+        "reth.detailed.md",
+    ] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    insta::assert_snapshot!(
+        "history_summary",
+        std::fs::read_to_string(out.join("summary.md")).unwrap()
+    );
+    let bmf: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("bmf.json")).unwrap()).unwrap();
+    let names: Vec<&String> = bmf
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| !k.contains("::"))
+        .collect();
+    assert_eq!(names, ["ecrecover_program", "memcmp", "reth"]);
+    assert_eq!(bmf["memcmp"]["total_proof_time"]["value"], 19.2);
+    insta::assert_snapshot!(
+        "history_bmf_memcmp",
+        serde_json::to_string_pretty(&bmf["memcmp::random_slice_comparison"]).unwrap()
+    );
+}
+
+#[test]
+fn fail_above_fails_on_slowdowns_only() {
+    let sandbox = history();
+    let (code, stdout, stderr) = run(&sandbox, &["report", "--commit", "c2", "--fail-above", "5"]);
+    assert_eq!(code, 1, "memcmp is 9.7% slower: {stderr}");
+    assert!(stdout.starts_with("> [!WARNING]\n> "), "{stdout}");
+    assert!(
+        stdout.contains("| memcmp | total | `serial_s` | 17.50 | 19.20 | +9.7% |"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("| memcmp | random\\_slice\\_comparison | `stark_prove_excluding_trace_time_ms` | 16,526 | 18,193 | +10.1% |"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "| ecrecover\\_program | ecrecover\\_program | `trace_gen_time_ms` | 73 | 79 | +8.2% |"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("| ecrecover\\_program | total |"),
+        "its total moved +0.1%, under the threshold"
+    );
+    assert!(
+        !stdout.contains("`stark_prove_excluding_trace_time_ms` | 2,384"),
+        "+0.3% is under the threshold"
+    );
+    assert!(stderr.contains("regressions above 5%"), "{stderr}");
+    let (code, stdout, _) = run(
+        &sandbox,
+        &["report", "--commit", "c2", "--fail-above", "50"],
+    );
+    assert_eq!(code, 0);
+    assert!(!stdout.contains("WARNING"));
+    // A run where everything got faster passes even a 0% threshold.
+    let faster = |ms: u32| {
+        format!(
+            r#"{{"gauge": [{{"labels": [["group", "app"], ["segment", "0"]], "metric": "total_proof_time_ms", "value": "{ms}"}},
+                           {{"labels": [["group", "app"], ["segment", "0"]], "metric": "trace_gen_time_ms", "value": "{ms}"}}]}}"#
+        )
+    };
+    sandbox.ingest(
+        &sandbox.write("slow.json", faster(200)),
+        &["--commit", "f1", "--branch", "main"],
+    );
+    sandbox.ingest(
+        &sandbox.write("fast.json", faster(100)),
+        &["--commit", "f2", "--branch", "pr"],
+    );
+    let (code, stdout, stderr) = run(&sandbox, &["report", "--commit", "f2", "--fail-above", "0"]);
+    assert_eq!(code, 0, "improvements never fail: {stderr}");
+    assert!(stdout.contains("(-100 [-50.0%])"), "{stdout}");
+    let (code, _, stderr) = run(
+        &sandbox,
+        &["report", "--commit", "c2", "--fail-above", "-1"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--fail-above -1: give a percentage of 0 or more"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_summary_is_appended_to_the_github_step_summary() {
+    let sandbox = history();
+    let step = sandbox.write("step.md", "earlier step\n");
+    let output = sandbox
+        .prof()
+        .env("GITHUB_STEP_SUMMARY", &step)
+        .args(["report", "--commit", "c2"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let written = std::fs::read_to_string(&step).unwrap();
+    assert_eq!(
+        written,
+        format!(
+            "earlier step\n{}",
+            String::from_utf8(output.stdout).unwrap()
+        )
+    );
+}
+
+#[test]
+fn the_summary_drops_cells_columns_when_no_run_has_them() {
+    let sandbox = Sandbox::new();
+    sandbox.ingest(
+        &shared_data("openvm_11de835_client-eth-metrics-vanilla.json"),
+        &["--commit", "v1"],
+    );
+    let summary = summary_of(&sandbox, &["report", "--commit", "v1"]);
+    assert!(summary.starts_with("| group | app.proof_time_ms | app.cycles | leaf.proof_time_ms |\n| -- | -- | -- | -- |\n"), "{summary}");
+    assert!(summary.contains(
+        "Note: the cells_used columns are left out because no benchmark has `main_cells_used`."
+    ));
+}
+
+#[test]
+fn trend_lists_runs_oldest_first_with_steps_and_a_sparkline() {
+    let sandbox = history();
+    let md = summary_of(
+        &sandbox,
+        &[
+            "trend",
+            "total_proof_time_ms",
+            "--name",
+            "ecrecover_program",
+            "--group",
+            "ecrecover_program",
+        ],
+    );
+    insta::assert_snapshot!("trend_md", md);
+    let csv = summary_of(
+        &sandbox,
+        &[
+            "trend",
+            "total_proof_time_ms",
+            "--name",
+            "ecrecover_program",
+            "--format",
+            "csv",
+            "--branch",
+            "main",
+        ],
+    );
+    assert_eq!(
+        csv,
+        "run_id,commit,branch,created_at,value,change,change_pct,largest_step\n\
+         1,c1c1c1c1,main,2026-02-03T04:05:06Z,2936,,,false\n\
+         6,c3c3c3c3,main,2026-02-03T04:05:06Z,2963,27,0.9196185286103543,true\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&summary_of(
+        &sandbox,
+        &[
+            "trend",
+            "trace_gen_time_ms",
+            "--name",
+            "memcmp",
+            "--stat",
+            "max",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(json["points"].as_array().unwrap().len(), 2);
+    assert_eq!(json["stat"], "max");
+    let last = summary_of(
+        &sandbox,
+        &[
+            "trend",
+            "total_proof_time_ms",
+            "--name",
+            "ecrecover_program",
+            "--last",
+            "1",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(last.lines().count(), 2, "{last}");
+}
+
+#[test]
+fn trend_asks_which_benchmark_or_group_when_several_have_the_metric() {
+    let sandbox = history();
+    let (code, _, stderr) = run(&sandbox, &["trend", "trace_gen_time_ms"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`trace_gen_time_ms` is in several benchmarks (ecrecover_program, memcmp, reth); choose one with --name"), "{stderr}");
+    let (code, _, stderr) = run(
+        &sandbox,
+        &["trend", "trace_gen_time_ms", "--name", "ecrecover_program"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("is in several groups (ecrecover_program, leaf); choose one with --group"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&sandbox, &["trend", "no_such_metric"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no run has metric `no_such_metric`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn legacy_writes_what_the_original_wrote_with_corrected_numbers() {
+    let sandbox = Sandbox::new();
+    std::fs::copy(
+        shared_data("metrics.example.json"),
+        sandbox.path("metrics.example.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        shared_data("metrics.prev.example.json"),
+        sandbox.path("metrics.prev.example.json"),
+    )
+    .unwrap();
+    sandbox
+        .prof()
+        .env_remove("PROF_DB")
+        .args([
+            "legacy",
+            "--json-paths",
+            "metrics.example.json",
+            "--prev-json-paths",
+            "metrics.prev.example.json",
+            "--names",
+            "example",
+            "--output-json",
+            "bmf.json",
+            "summary",
+            "--benchmark-results-link",
+            "https://example.invalid/results",
+            "--summary-md-path",
+            "summary.md",
+        ])
+        .assert()
+        .success();
+    assert!(
+        !sandbox.path("prof.db").exists(),
+        "a temporary database, not ./prof.db"
+    );
+    let md = std::fs::read_to_string(sandbox.path("metrics.example.md")).unwrap();
+    assert!(
+        md.contains("| Total | <span style='color: red'>(+0.071 [+0.1%])</span> 52.438 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `trace_gen_time_ms` | <span style='color: red'>(+6 [+8.2%])</span> 79 |"),
+        "{md}"
+    );
+    assert!(sandbox.path("metrics.example.detailed.md").is_file());
+    let summary = std::fs::read_to_string(sandbox.path("summary.md")).unwrap();
+    assert!(
+        summary.contains("| [example](https://example.invalid/results/metrics.example.md) | <span style='color: red'>(+27 [+0.9%])</span> 2,963 |"),
+        "{summary}"
+    );
+    let bmf: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sandbox.path("bmf.json")).unwrap()).unwrap();
+    assert_eq!(bmf["example"]["total_proof_time"]["value"], 52.438);
+    assert_eq!(
+        bmf["example::leaf"]["stark_prove_excluding_trace_time_ms"]["value"],
+        34901.0
+    );
+}
+
+#[test]
+fn legacy_treats_a_missing_previous_file_as_a_new_benchmark() {
+    let sandbox = Sandbox::new();
+    std::fs::copy(shared_data("metrics.example.json"), sandbox.path("a.json")).unwrap();
+    let output = sandbox
+        .prof()
+        .args([
+            "legacy",
+            "--json-paths",
+            "a.json",
+            "--prev-json-paths",
+            "missing.json",
+            "summary",
+            "--benchmark-results-link",
+            "L",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        summary.contains("| [ecrecover\\_program (new)](L/a.md) | 2,963 |"),
+        "{summary}"
+    );
+    let md = std::fs::read_to_string(sandbox.path("a.md")).unwrap();
+    assert!(
+        !md.contains("Base:") && !md.contains("span"),
+        "no diffs without a previous run"
+    );
+    sandbox
+        .prof()
+        .args(["legacy", "--json-paths", "a.json,a.json", "--names", "one"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--names has 1 names for 2 --json-paths",
+        ));
+    sandbox
+        .prof()
+        .args([
+            "legacy",
+            "--json-paths",
+            "a.json",
+            "--prev-json-paths",
+            "x.json,y.json",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--prev-json-paths has 2 paths for 1 --json-paths",
+        ));
+}
