@@ -143,6 +143,13 @@ pub fn format_decimals(value: f64, decimals: u32) -> String {
         return value.to_string();
     }
     let scale = 10f64.powi(decimals as i32);
+    // Past 2^53 an f64 has no fraction left to show, and scaling would
+    // only add rounding noise.
+    let scale = if value.abs() * scale >= 9_007_199_254_740_992.0 {
+        1.0
+    } else {
+        scale
+    };
     let scaled = (value.abs() * scale).round();
     let negative = value < 0.0 && scaled > 0.0;
     let whole = (scaled / scale).trunc();
@@ -158,7 +165,7 @@ pub fn format_decimals(value: f64, decimals: u32) -> String {
         }
         grouped.push(digit);
     }
-    if fraction > 0 {
+    if fraction > 0 && scale > 1.0 {
         grouped.push_str(&format!(".{fraction:0width$}", width = decimals as usize));
     }
     grouped
