@@ -214,8 +214,9 @@ fn fail_above_fails_on_slowdowns_only() {
     assert!(stderr.contains("regressions above 5%"), "{stderr}");
     let (code, stdout, _) = run(
         &sandbox,
-        &["report", "--commit", "c2", "--fail-above", "50"],
+        &["report", "--commit", "c2", "--fail-above", "150"],
     );
+    // The largest slowdown is memcmp's memory_finalize_time_ms, 1 → 2 ms.
     assert_eq!(code, 0);
     assert!(!stdout.contains("WARNING"));
     // A run where everything got faster passes even a 0% threshold.
