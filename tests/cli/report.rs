@@ -239,7 +239,7 @@ fn fail_above_fails_on_slowdowns_only() {
     assert!(stdout.contains("(-100 [-50.0%])"), "{stdout}");
     let (code, _, stderr) = run(
         &sandbox,
-        &["report", "--commit", "c2", "--fail-above", "-1"],
+        &["report", "--commit", "c2", "--fail-above=-1"],
     );
     assert_eq!(code, 2);
     assert!(
