@@ -11,6 +11,10 @@ CREATE TABLE metric_names (
     name TEXT NOT NULL UNIQUE
 );
 
+-- The derived metrics have names before any file brings them, so the views
+-- that produce them can refer to their ids.
+INSERT INTO metric_names (name) VALUES ('total_proof_time_ms'), ('generate_blob_total_time_ms');
+
 -- Label keys (`group`, `segment`, `air_name`, ...), interned.
 CREATE TABLE label_keys (
     id  INTEGER PRIMARY KEY,
@@ -28,23 +32,25 @@ CREATE TABLE label_values (
 -- Why: the only lookup ingest makes into label_values is by hash.
 CREATE INDEX label_values_by_hash ON label_values (hash);
 
--- A label set, stored once. `signature` is the canonical form of its sorted
--- (key id, value id) pairs, so the same set in any order is one row.
--- `group_value_id` repeats the `group` label, which every aggregate needs,
--- so the views do not look it up per sample.
+-- A label set, stored once. `items` is its labels as a JSON array of
+-- [key id, value id] pairs sorted by key id, e.g. [[1,4],[3,9]]: one row per
+-- label set keeps ingest to a single insert for a new set, and the UNIQUE
+-- index makes the same set in any order one row. `group_value_id` and
+-- `phase_value_id` repeat the two labels every aggregate needs, so the views
+-- never look them up per sample.
 CREATE TABLE label_sets (
     id             INTEGER PRIMARY KEY,
-    signature      BLOB NOT NULL UNIQUE,
-    group_value_id INTEGER REFERENCES label_values (id)
+    items          TEXT NOT NULL UNIQUE,
+    group_value_id INTEGER REFERENCES label_values (id),
+    phase_value_id INTEGER REFERENCES label_values (id)
 );
 
--- The labels of each label set, one row per (key, value).
-CREATE TABLE label_set_items (
-    label_set_id INTEGER NOT NULL REFERENCES label_sets (id),
-    key_id       INTEGER NOT NULL REFERENCES label_keys (id),
-    value_id     INTEGER NOT NULL REFERENCES label_values (id),
-    PRIMARY KEY (label_set_id, key_id)
-) WITHOUT ROWID;
+-- Answers: which labels does a label set have? One row per (key, value) id.
+CREATE VIEW label_set_items AS
+SELECT ls.id AS label_set_id,
+       json_extract(item.value, '$[0]') AS key_id,
+       json_extract(item.value, '$[1]') AS value_id
+FROM label_sets AS ls, json_each(ls.items) AS item;
 
 -- One row per ingested metrics file.
 CREATE TABLE runs (
@@ -88,18 +94,18 @@ CREATE TABLE samples (
     PRIMARY KEY (run_id, seq)
 ) WITHOUT ROWID;
 
--- Label sets as JSON objects with sorted keys, e.g. {"group":"leaf","idx":"0"}.
--- Answers: what are the labels of this label set, in one readable value?
+-- Answers: what are the labels of this label set, as one readable JSON
+-- object with sorted keys, e.g. {"group":"leaf","idx":"0"}? Written without
+-- an outer GROUP BY so that a lookup by label_set_id reads one label set.
 CREATE VIEW label_set_json AS
-SELECT label_set_id, json_group_object(key, value) AS labels
-FROM (
-    SELECT i.label_set_id, k.key, v.value
-    FROM label_set_items AS i
-    JOIN label_keys AS k ON k.id = i.key_id
-    JOIN label_values AS v ON v.id = i.value_id
-    ORDER BY i.label_set_id, k.key
-)
-GROUP BY label_set_id;
+SELECT ls.id AS label_set_id,
+       (SELECT json_group_object(key, value)
+        FROM (SELECT k.key, v.value
+              FROM json_each(ls.items) AS item
+              JOIN label_keys AS k ON k.id = json_extract(item.value, '$[0]')
+              JOIN label_values AS v ON v.id = json_extract(item.value, '$[1]')
+              ORDER BY k.key)) AS labels
+FROM label_sets AS ls;
 
 -- Answers: for each (run, label set), what is total_proof_time_ms derived from
 -- its parts, where the label set has no instrumented one? exec is
@@ -121,13 +127,15 @@ FROM (
         -- column `value` from the row holding MIN(seq).
         SELECT run_id, label_set_id, metric_id, value, MIN(seq) AS seq
         FROM samples
+        WHERE metric_id IN (
+            SELECT id FROM metric_names
+            WHERE name IN ('total_proof_time_ms', 'execute_metered_time_ms',
+                           'execute_preflight_time_ms', 'execute_time_ms',
+                           'trace_gen_time_ms', 'stark_prove_excluding_trace_time_ms'))
         GROUP BY run_id, label_set_id, metric_id
     ) AS f
     JOIN metric_names AS m ON m.id = f.metric_id
     JOIN label_sets AS ls ON ls.id = f.label_set_id
-    WHERE m.name IN ('total_proof_time_ms', 'execute_metered_time_ms',
-                     'execute_preflight_time_ms', 'execute_time_ms',
-                     'trace_gen_time_ms', 'stark_prove_excluding_trace_time_ms')
     GROUP BY f.run_id, f.label_set_id
 )
 WHERE instrumented = 0
@@ -139,39 +147,37 @@ WHERE instrumented = 0
 -- all? The sum of generate_blob_time_ms over every label set carrying both
 -- `group` and `idx`.
 CREATE VIEW derived_blob_times AS
-SELECT s.run_id, ls.group_value_id, idx.value_id AS idx_value_id,
-       SUM(s.value) AS value
-FROM samples AS s
-JOIN metric_names AS m ON m.id = s.metric_id AND m.name = 'generate_blob_time_ms'
-JOIN label_sets AS ls ON ls.id = s.label_set_id
-JOIN label_set_items AS idx ON idx.label_set_id = s.label_set_id
-    AND idx.key_id = (SELECT id FROM label_keys WHERE key = 'idx')
-WHERE ls.group_value_id IS NOT NULL AND s.value IS NOT NULL
-GROUP BY s.run_id, ls.group_value_id, idx.value_id;
+SELECT run_id, group_value_id, idx_value_id, SUM(value) AS value
+FROM (
+    SELECT s.run_id, ls.group_value_id, s.value,
+           (SELECT i.value_id FROM label_set_items AS i
+            WHERE i.label_set_id = s.label_set_id
+              AND i.key_id = (SELECT id FROM label_keys WHERE key = 'idx')) AS idx_value_id
+    FROM samples AS s
+    JOIN label_sets AS ls ON ls.id = s.label_set_id
+    WHERE s.metric_id = (SELECT id FROM metric_names WHERE name = 'generate_blob_time_ms')
+      AND ls.group_value_id IS NOT NULL AND s.value IS NOT NULL
+)
+WHERE idx_value_id IS NOT NULL
+GROUP BY run_id, group_value_id, idx_value_id;
 
 -- Answers: which samples count for a group's statistics? Every finite stored
 -- sample whose label set has a `group`, plus the derived ones above, each with
 -- its `phase` label if it has one.
 CREATE VIEW stat_samples AS
-SELECT s.run_id, ls.group_value_id, m.name AS metric, s.value,
-       (SELECT v.value FROM label_set_items AS p
-        JOIN label_values AS v ON v.id = p.value_id
-        WHERE p.label_set_id = s.label_set_id
-          AND p.key_id = (SELECT id FROM label_keys WHERE key = 'phase')) AS phase
+SELECT s.run_id, ls.group_value_id, s.metric_id, s.value, ls.phase_value_id
 FROM samples AS s
 JOIN label_sets AS ls ON ls.id = s.label_set_id
-JOIN metric_names AS m ON m.id = s.metric_id
 WHERE ls.group_value_id IS NOT NULL AND s.value IS NOT NULL
 UNION ALL
-SELECT d.run_id, d.group_value_id, 'total_proof_time_ms', d.value,
-       (SELECT v.value FROM label_set_items AS p
-        JOIN label_values AS v ON v.id = p.value_id
-        WHERE p.label_set_id = d.label_set_id
-          AND p.key_id = (SELECT id FROM label_keys WHERE key = 'phase'))
+SELECT d.run_id, d.group_value_id,
+       (SELECT id FROM metric_names WHERE name = 'total_proof_time_ms'), d.value,
+       (SELECT phase_value_id FROM label_sets WHERE id = d.label_set_id)
 FROM derived_proof_times AS d
 WHERE d.group_value_id IS NOT NULL
 UNION ALL
-SELECT b.run_id, b.group_value_id, 'generate_blob_total_time_ms', b.value, NULL
+SELECT b.run_id, b.group_value_id,
+       (SELECT id FROM metric_names WHERE name = 'generate_blob_total_time_ms'), b.value, NULL
 FROM derived_blob_times AS b;
 
 -- The definition of a group's statistics, computed from the samples. Ingest
@@ -179,13 +185,21 @@ FROM derived_blob_times AS b;
 -- the stored rows. The phase of a (group, metric) is the smallest `phase`
 -- label among its samples, so it never depends on file order.
 CREATE VIEW group_stats_computed AS
-SELECT run_id, v.value AS group_name, metric,
-       COUNT(*) AS count, SUM(st.value) AS sum,
-       MIN(st.value) AS min, MAX(st.value) AS max,
-       MIN(phase) AS phase
-FROM stat_samples AS st
-JOIN label_values AS v ON v.id = st.group_value_id
-GROUP BY run_id, st.group_value_id, metric;
+SELECT g.run_id, gv.value AS group_name, m.name AS metric,
+       SUM(g.count) AS count, SUM(g.sum) AS sum, MIN(g.min) AS min, MAX(g.max) AS max,
+       MIN(pv.value) AS phase
+FROM (
+    -- Aggregate by ids first: the names are joined once per group, not
+    -- once per sample.
+    SELECT run_id, group_value_id, metric_id, phase_value_id,
+           COUNT(*) AS count, SUM(value) AS sum, MIN(value) AS min, MAX(value) AS max
+    FROM stat_samples
+    GROUP BY run_id, group_value_id, metric_id, phase_value_id
+) AS g
+JOIN label_values AS gv ON gv.id = g.group_value_id
+JOIN metric_names AS m ON m.id = g.metric_id
+LEFT JOIN label_values AS pv ON pv.id = g.phase_value_id
+GROUP BY g.run_id, g.group_value_id, g.metric_id;
 
 -- Materialised group_stats_computed, one set of rows per run, written once at
 -- ingest: trends over a long history read these instead of every sample.

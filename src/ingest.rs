@@ -6,6 +6,7 @@
 //! content) and released from the mapping, so resident memory stays flat
 //! however large the file is.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::path::Path;
 use std::sync::mpsc;
@@ -25,7 +26,7 @@ const BATCH: usize = 4096;
 const IN_FLIGHT: usize = 4;
 /// Files larger than this show a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
-/// Pages are released this far behind the parser, in 8 MiB steps.
+/// The mapping's pages are released behind the writer in steps this large.
 const RELEASE_STEP: usize = 8 << 20;
 
 /// What the user asked for, validated.
@@ -90,9 +91,9 @@ pub fn ingest_file(conn: &mut Connection, path: &Path, options: &IngestOptions) 
     };
     let progress = progress_bar(len);
     let (parsed, written) = std::thread::scope(|scope| {
-        let (sender, receiver) = mpsc::sync_channel::<Vec<Entry<'_>>>(IN_FLIGHT);
+        let (sender, receiver) = mpsc::sync_channel::<Batch<'_>>(IN_FLIGHT);
         let parser = scope.spawn(|| parse_and_send(&map, sender, &progress));
-        let written = write_all(&tx, &header, receiver);
+        let written = write_all(&tx, &header, &map, receiver);
         let parsed = parser
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -175,36 +176,89 @@ fn open_metrics_file(path: &Path) -> Result<File> {
     Ok(file)
 }
 
-/// Parser thread: walks the mapping, sends batches, hashes and releases what
-/// it has passed. Returns the parse result and the content's sha256.
+/// A batch of parsed entries and how far into the file the parser had got
+/// when it sent them.
+struct Batch<'a> {
+    entries: Vec<Entry<'a>>,
+    position: usize,
+}
+
+/// Parser thread: walks the mapping, hashes what it has passed and sends
+/// batches. Returns the parse result and the content's sha256.
 fn parse_and_send<'a>(
-    map: &'a Mmap,
-    sender: mpsc::SyncSender<Vec<Entry<'a>>>,
+    bytes: &'a [u8],
+    sender: mpsc::SyncSender<Batch<'a>>,
     progress: &ProgressBar,
 ) -> (std::result::Result<bool, input::ParseError>, String) {
-    let bytes: &'a [u8] = map;
     let base = bytes.as_ptr() as usize;
     let mut hasher = Sha256::new();
     let mut hashed = 0usize;
-    let mut released = 0usize;
-    let mut batch = Vec::with_capacity(BATCH);
+    let mut entries = Vec::with_capacity(BATCH);
     // The parser's position is known from where the strings it borrows lie.
     let mut position = 0usize;
-    let mut flush = |batch: &mut Vec<Entry<'a>>, position: usize| -> bool {
-        let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
-        if sender.send(full).is_err() {
-            return false;
-        }
+    let mut flush = |entries: &mut Vec<Entry<'a>>, position: usize| -> bool {
         hasher.update(&bytes[hashed..position]);
         hashed = position;
         progress.set_position(position as u64);
-        // Pages well behind the parser are done with: hashed, parsed, and any
-        // string still in flight re-reads its page from the page cache.
-        let releasable = position.saturating_sub(RELEASE_STEP) / RELEASE_STEP * RELEASE_STEP;
+        let full = std::mem::replace(entries, Vec::with_capacity(BATCH));
+        sender
+            .send(Batch {
+                entries: full,
+                position,
+            })
+            .is_ok()
+    };
+    let result = input::for_each_entry(bytes, |entry| {
+        if let Cow::Borrowed(metric) = &entry.metric {
+            position = position.max(metric.as_ptr() as usize - base);
+        }
+        entries.push(entry);
+        if entries.len() == BATCH {
+            return flush(&mut entries, position);
+        }
+        true
+    });
+    if result.is_ok() && !entries.is_empty() {
+        flush(&mut entries, position);
+    }
+    drop(flush);
+    hasher.update(&bytes[hashed..]);
+    let hex = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    (result, hex)
+}
+
+/// Writer side: inserts every batch, then drops the mapping's pages behind
+/// it: both threads are done with them. Stops at the first database error,
+/// which also stops the parser (its next send fails).
+fn write_all<'t>(
+    tx: &'t rusqlite::Transaction<'t>,
+    header: &RunHeader,
+    map: &Mmap,
+    receiver: mpsc::Receiver<Batch<'_>>,
+) -> rusqlite::Result<RunWriter<'t>> {
+    let mut writer = RunWriter::begin(tx, header)?;
+    let mut released = 0usize;
+    for batch in receiver {
+        for entry in &batch.entries {
+            writer.push(entry)?;
+        }
+        // Everything before the batch's first string is parsed, hashed and
+        // written; the strings of later batches lie after it.
+        let done = batch
+            .entries
+            .first()
+            .map_or(batch.position, |e| match &e.metric {
+                Cow::Borrowed(metric) => metric.as_ptr() as usize - map.as_ptr() as usize,
+                Cow::Owned(_) => released,
+            });
+        let releasable = done / RELEASE_STEP * RELEASE_STEP;
         if releasable > released {
-            // SAFETY: the mapping is private and read-only, so dropping its
-            // pages loses nothing: a later access faults them back in from
-            // the file.
+            // SAFETY: the mapping is read-only, so dropping its pages loses
+            // nothing: a later access would fault them back in from the file.
             let _ = unsafe {
                 map.unchecked_advise_range(
                     UncheckedAdvice::DontNeed,
@@ -213,45 +267,6 @@ fn parse_and_send<'a>(
                 )
             };
             released = releasable;
-        }
-        true
-    };
-    let result = input::for_each_entry(bytes, |entry| {
-        if let Cow::Borrowed(metric) = &entry.metric {
-            position = position.max(metric.as_ptr() as usize - base);
-        }
-        batch.push(entry);
-        if batch.len() == BATCH {
-            return flush(&mut batch, position);
-        }
-        true
-    });
-    if result.is_ok() && !batch.is_empty() {
-        flush(&mut batch, position);
-    }
-    drop(flush);
-    hasher.update(&bytes[hashed..]);
-    let digest = hasher.finalize();
-    let hex = digest
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
-    (result, hex)
-}
-
-use std::borrow::Cow;
-
-/// Writer side: inserts every batch; stops at the first database error, which
-/// also stops the parser (its next send fails).
-fn write_all<'t>(
-    tx: &'t rusqlite::Transaction<'t>,
-    header: &RunHeader,
-    receiver: mpsc::Receiver<Vec<Entry<'_>>>,
-) -> rusqlite::Result<RunWriter<'t>> {
-    let mut writer = RunWriter::begin(tx, header)?;
-    for batch in receiver {
-        for entry in &batch {
-            writer.push(entry)?;
         }
     }
     Ok(writer)

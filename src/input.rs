@@ -141,7 +141,7 @@ where
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Str(key)) = map.next_key::<Str<'de>>()? {
             let kind = match key.as_ref() {
                 "counter" => Kind::Counter,
                 "gauge" => Kind::Gauge,
@@ -242,9 +242,9 @@ impl<'de> Visitor<'de> for RawEntryVisitor {
         let mut metric = None;
         let mut labels = None;
         let mut value = None;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Str(key)) = map.next_key::<Str<'de>>()? {
             match key.as_ref() {
-                "metric" => metric = Some(map.next_value::<Cow<'de, str>>()?),
+                "metric" => metric = Some(map.next_value::<Str<'de>>()?.0),
                 "labels" => labels = Some(map.next_value::<Labels<'de>>()?.0),
                 "value" => value = Some(map.next_value::<Value<'de>>()?),
                 _ => {
@@ -263,6 +263,32 @@ impl<'de> Visitor<'de> for RawEntryVisitor {
             value: value.number,
             nonfinite_text: value.nonfinite_text,
         })
+    }
+}
+
+/// A string that borrows from the input when it has no escapes. (serde's
+/// own `Cow<str>` always copies.)
+struct Str<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Str<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StrVisitor;
+        impl<'de> Visitor<'de> for StrVisitor {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(StrVisitor)
     }
 }
 
@@ -499,6 +525,11 @@ mod tests {
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].kind, Kind::Gauge);
         assert_eq!(entries[0].metric, "t");
+        assert!(
+            matches!(entries[0].metric, Cow::Borrowed(_)),
+            "strings borrow from the input"
+        );
+        assert!(matches!(entries[0].labels[0].1, Cow::Borrowed(_)));
         assert_eq!(entries[0].labels, vec![("group".into(), "leaf".into())]);
         assert_eq!(entries[0].value, 1.5);
         assert_eq!(entries[1].kind, Kind::Counter);

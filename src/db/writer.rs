@@ -41,14 +41,16 @@ pub struct RunWriter<'t> {
     metric_ids: Map<Box<str>, i64>,
     key_ids: Map<Box<str>, i64>,
     value_ids: Map<Box<str>, i64>,
-    label_set_ids: Map<Box<[u8]>, i64>,
+    label_set_ids: Map<Box<str>, i64>,
     /// Ids at or above these were created by this run, so a label set that
     /// uses one cannot be in the database yet.
     first_new_key_id: i64,
     first_new_value_id: i64,
     group_key_id: Option<i64>,
+    phase_key_id: Option<i64>,
     pairs: Vec<(i64, i64)>,
-    signature: Vec<u8>,
+    /// The label set's `items` text, built in place for each entry.
+    items: String,
     counts: WriteCounts,
 }
 
@@ -90,8 +92,9 @@ impl<'t> RunWriter<'t> {
             first_new_key_id: next_id("label_keys")?,
             first_new_value_id: next_id("label_values")?,
             group_key_id: None,
+            phase_key_id: None,
             pairs: Vec::with_capacity(16),
-            signature: Vec::with_capacity(64),
+            items: String::with_capacity(128),
             counts: WriteCounts::default(),
         })
     }
@@ -216,8 +219,10 @@ impl<'t> RunWriter<'t> {
                 tx.last_insert_rowid()
             }
         };
-        if key == "group" {
-            self.group_key_id = Some(id);
+        match key {
+            "group" => self.group_key_id = Some(id),
+            "phase" => self.phase_key_id = Some(id),
+            _ => {}
         }
         self.key_ids.insert(key.into(), id);
         Ok(id)
@@ -266,18 +271,22 @@ impl<'t> RunWriter<'t> {
         if pairs.len() != before {
             self.counts.repeated_keys += 1;
         }
-        self.signature.clear();
-        for &(key, value) in &pairs {
-            push_varint(&mut self.signature, key as u64);
-            push_varint(&mut self.signature, value as u64);
+        // The canonical text of the set: [[key id, value id], …] by key id.
+        use std::fmt::Write;
+        self.items.clear();
+        self.items.push('[');
+        for (i, &(key, value)) in pairs.iter().enumerate() {
+            let comma = if i == 0 { "" } else { "," };
+            let _ = write!(self.items, "{comma}[{key},{value}]");
         }
+        self.items.push(']');
         let result = self.lookup_or_insert_label_set(&pairs);
         self.pairs = pairs;
         result
     }
 
     fn lookup_or_insert_label_set(&mut self, pairs: &[(i64, i64)]) -> rusqlite::Result<i64> {
-        if let Some(&id) = self.label_set_ids.get(self.signature.as_slice()) {
+        if let Some(&id) = self.label_set_ids.get(self.items.as_str()) {
             return Ok(id);
         }
         let tx = self.tx;
@@ -287,46 +296,29 @@ impl<'t> RunWriter<'t> {
         let found = if surely_new {
             None
         } else {
-            tx.prepare_cached("SELECT id FROM label_sets WHERE signature = ?1")?
-                .query_row([self.signature.as_slice()], |row| row.get(0))
+            tx.prepare_cached("SELECT id FROM label_sets WHERE items = ?1")?
+                .query_row([self.items.as_str()], |row| row.get(0))
                 .optional()?
         };
         let id = match found {
             Some(id) => id,
             None => {
-                let group = self
-                    .group_key_id
-                    .and_then(|group_key| pairs.iter().find(|&&(key, _)| key == group_key))
-                    .map(|&(_, value)| value);
+                let value_of = |key: Option<i64>| {
+                    key.and_then(|key| pairs.iter().find(|&&(k, _)| k == key))
+                        .map(|&(_, value)| value)
+                };
                 tx.prepare_cached(
-                    "INSERT INTO label_sets (signature, group_value_id) VALUES (?1, ?2)",
+                    "INSERT INTO label_sets (items, group_value_id, phase_value_id) VALUES (?1, ?2, ?3)",
                 )?
-                .execute(params![self.signature.as_slice(), group])?;
-                let id = tx.last_insert_rowid();
-                let mut insert_item = tx.prepare_cached(
-                    "INSERT INTO label_set_items (label_set_id, key_id, value_id) VALUES (?1, ?2, ?3)",
-                )?;
-                for &(key, value) in pairs {
-                    insert_item.execute(params![id, key, value])?;
-                }
-                id
+                .execute(params![
+                    self.items.as_str(),
+                    value_of(self.group_key_id),
+                    value_of(self.phase_key_id)
+                ])?;
+                tx.last_insert_rowid()
             }
         };
-        self.label_set_ids
-            .insert(self.signature.as_slice().into(), id);
+        self.label_set_ids.insert(self.items.as_str().into(), id);
         Ok(id)
-    }
-}
-
-/// LEB128: small ids take one byte, so a signature is a few bytes per label.
-fn push_varint(out: &mut Vec<u8>, mut n: u64) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
     }
 }
