@@ -289,3 +289,17 @@ fn file_stem(path: &Path) -> String {
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_else(|| "run".to_string())
 }
+
+/// Ingests `bytes` as if they were a file, for unit tests; returns the run id.
+#[cfg(test)]
+pub fn ingest_bytes_for_tests(conn: &mut Connection, bytes: &[u8]) -> i64 {
+    let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
+    std::io::Write::write_all(&mut file, bytes).expect("write the temporary file");
+    let options = IngestOptions {
+        created_at: "2026-01-01T00:00:00Z".into(),
+        ..IngestOptions::default()
+    };
+    match ingest_file(conn, file.path(), &options).expect("the test input ingests") {
+        Outcome::Created { run_id, .. } | Outcome::Existing { run_id, .. } => run_id,
+    }
+}

@@ -43,13 +43,11 @@ pub struct GroupProofRow {
     pub app_serial_ms: f64,
 }
 
-/// One sample with the label set it belongs to, for the detailed tables.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LabeledValue {
+/// One sample's value with its label set and metric, by id: the detailed
+/// tables resolve names once per label set, not once per sample.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SampleValue {
     pub label_set_id: i64,
-    pub metric: String,
+    pub metric_id: i64,
     pub value: f64,
 }
-
-/// A label set's labels, keys sorted.
-pub type Labels = Vec<(String, String)>;

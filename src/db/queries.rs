@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{Connection, Row};
 
-use crate::model::{GroupProofRow, GroupStatRow, LabeledValue, Labels, RunRow};
+use crate::model::{GroupProofRow, GroupStatRow, RunRow, SampleValue};
 
 const RUN_COLUMNS: &str = "r.id, r.name, r.commit_sha, r.branch, r.created_at, r.source_path,
                            t.serial_s, t.parallel_s, t.estimated";
@@ -112,73 +112,72 @@ pub fn proofs_in_deal_order(
     Ok(out)
 }
 
-/// Every finite stored sample of a run plus its derived proof and blob
-/// times, each with its label set (derived blob times carry `None` and their
-/// group and idx instead). Rows come in file order; derived ones last.
-pub fn labeled_values(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<LabeledValue>> {
+/// Every finite stored sample of a run plus its derived proof times, as
+/// (label set id, metric id, value) in file order, derived ones last.
+pub fn sample_values(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<SampleValue>> {
     let mut statement = conn.prepare_cached(
-        "SELECT s.label_set_id, m.name, s.value
-         FROM samples AS s JOIN metric_names AS m ON m.id = s.metric_id
-         WHERE s.run_id = ?1 AND s.value IS NOT NULL
+        "SELECT label_set_id, metric_id, value FROM samples
+         WHERE run_id = ?1 AND value IS NOT NULL
          UNION ALL
-         SELECT label_set_id, 'total_proof_time_ms', value
+         SELECT label_set_id, (SELECT id FROM metric_names WHERE name = 'total_proof_time_ms'), value
          FROM derived_proof_times WHERE run_id = ?1",
     )?;
     let rows = statement.query_map([run_id], |row| {
-        Ok(LabeledValue {
+        Ok(SampleValue {
             label_set_id: row.get(0)?,
-            metric: row.get(1)?,
+            metric_id: row.get(1)?,
             value: row.get(2)?,
         })
     })?;
     rows.collect()
 }
 
-/// The labels of every label set a run uses, keys sorted, leaving out the
-/// keys in `skip` (long call stacks the tables never show).
-pub fn run_label_sets(
-    conn: &Connection,
-    run_id: i64,
-    skip: &[&str],
-) -> rusqlite::Result<HashMap<i64, Labels>> {
-    let skip_list = skip
-        .iter()
-        .map(|k| format!("'{}'", k.replace('\'', "''")))
-        .collect::<Vec<_>>()
-        .join(",");
-    let sql = format!(
-        "SELECT i.label_set_id, k.key, v.value
-         FROM label_set_items AS i
-         JOIN label_keys AS k ON k.id = i.key_id
-         JOIN label_values AS v ON v.id = i.value_id
-         WHERE i.label_set_id IN (SELECT label_set_id FROM samples WHERE run_id = ?1)
-           AND k.key NOT IN ({skip_list})
-         ORDER BY i.label_set_id, k.key"
-    );
-    let mut statement = conn.prepare_cached(&sql)?;
-    let mut rows = statement.query([run_id])?;
-    let mut out: HashMap<i64, Labels> = HashMap::new();
-    while let Some(row) = rows.next()? {
-        out.entry(row.get(0)?)
-            .or_default()
-            .push((row.get(1)?, row.get(2)?));
-    }
-    Ok(out)
+/// A label set's `items`: its (key id, value id) pairs as JSON text.
+pub fn label_set_items(conn: &Connection, label_set_id: i64) -> rusqlite::Result<String> {
+    conn.prepare_cached("SELECT items FROM label_sets WHERE id = ?1")?
+        .query_row([label_set_id], |row| row.get(0))
 }
 
-/// Derived `generate_blob_total_time_ms` of a run per (group, idx).
+/// Every label key by id.
+pub fn label_keys(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>> {
+    let mut statement = conn.prepare_cached("SELECT id, key FROM label_keys")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}
+
+/// One label value by id.
+pub fn label_value(conn: &Connection, id: i64) -> rusqlite::Result<String> {
+    conn.prepare_cached("SELECT value FROM label_values WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+}
+
+/// Every metric name by id.
+pub fn metric_names(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>> {
+    let mut statement = conn.prepare_cached("SELECT id, name FROM metric_names")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}
+
+/// Derived `generate_blob_total_time_ms` of a run: (group value id, idx
+/// value id, ms).
 pub fn derived_blob_times(
     conn: &Connection,
     run_id: i64,
-) -> rusqlite::Result<Vec<(String, String, f64)>> {
+) -> rusqlite::Result<Vec<(i64, i64, f64)>> {
     let mut statement = conn.prepare_cached(
-        "SELECT g.value, i.value, b.value FROM derived_blob_times AS b
-         JOIN label_values AS g ON g.id = b.group_value_id
-         JOIN label_values AS i ON i.id = b.idx_value_id
-         WHERE b.run_id = ?1 ORDER BY g.value, i.value",
+        "SELECT group_value_id, idx_value_id, value FROM derived_blob_times
+         WHERE run_id = ?1 ORDER BY group_value_id, idx_value_id",
     )?;
     let rows = statement.query_map([run_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     rows.collect()
+}
+
+/// The id of a label key, if any run has it.
+pub fn label_key_id(conn: &Connection, key: &str) -> rusqlite::Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached("SELECT id FROM label_keys WHERE key = ?1")?
+        .query_row([key], |row| row.get(0))
+        .optional()
 }
 
 /// The distinct commits starting with `prefix`, each with its runs' count.

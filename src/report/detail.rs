@@ -10,7 +10,6 @@ use serde::Serialize;
 use super::cell::{Better, Cell};
 use super::{DetailedRow, DetailedTable, GpuMemory, InstructionCount, ModulePeak, Report};
 use crate::db::queries;
-use crate::model::Labels;
 
 /// Label keys whose values are long call stacks: dropped from the tables
 /// (flame graphs show them), and rows that then coincide are summed.
@@ -26,19 +25,42 @@ const GPU_METRICS: [&str; 4] = [
 /// At most this many points in the GPU memory chart.
 const CHART_POINTS: usize = 1000;
 
-/// (label keys) → (label values) → metric → summed value.
-type Tables = BTreeMap<Vec<String>, BTreeMap<Vec<String>, BTreeMap<String, f64>>>;
-
-/// One run's samples, reduced for the detailed report.
-struct RunDetail {
-    tables: Tables,
-    /// (group, opcode) → summed `frequency`.
-    instructions: BTreeMap<(String, String), f64>,
-    /// GPU samples: (timestamp, current, local peak, reserved) in GB, with
-    /// their module and context.
-    gpu: Vec<GpuPoint>,
+/// The rows of the detailed tables for both runs of a report, keyed by ids
+/// so that names are resolved once per label set, not once per sample.
+struct Index<'c> {
+    conn: &'c Connection,
+    key_names: HashMap<i64, String>,
+    metric_names: HashMap<i64, String>,
+    values: HashMap<i64, String>,
+    /// Keys in display order (`group` first, then by name) → table.
+    table_of_keys: HashMap<Vec<i64>, usize>,
+    tables: Vec<Vec<String>>,
+    /// (table, value ids in the table's key order) → row.
+    row_of_values: HashMap<(usize, Vec<i64>), usize>,
+    rows: Vec<Row>,
+    row_of_label_set: HashMap<i64, usize>,
+    /// Label sets with a `module` label: the GPU memory samples.
+    gpu_sets: HashMap<i64, GpuSet>,
 }
 
+struct Row {
+    table: usize,
+    labels: Vec<String>,
+    /// metric id → summed value, for head and base.
+    head: Vec<(i64, f64)>,
+    base: Vec<(i64, f64)>,
+}
+
+#[derive(Default)]
+struct GpuSet {
+    module: String,
+    at: String,
+    head: [Option<f64>; 4],
+    base: [Option<f64>; 4],
+}
+
+/// One GPU memory sample: timestamp, and current, local peak and reserved
+/// memory in GB, with its module and context.
 struct GpuPoint {
     timestamp_ms: f64,
     gb: [f64; 3],
@@ -46,104 +68,168 @@ struct GpuPoint {
     at: String,
 }
 
-impl RunDetail {
-    fn load(conn: &Connection, run_id: i64) -> rusqlite::Result<RunDetail> {
-        let label_sets = queries::run_label_sets(conn, run_id, DROPPED_KEYS)?;
-        let values = queries::labeled_values(conn, run_id)?;
-        let mut tables = Tables::new();
-        let mut instructions = BTreeMap::new();
-        // label set → first value of each GPU metric, for the chart.
-        let mut gpu_sets: HashMap<i64, [Option<f64>; 4]> = HashMap::new();
-        let empty = Labels::new();
-        for sample in &values {
-            let labels = label_sets.get(&sample.label_set_id).unwrap_or(&empty);
-            if let Some(slot) = GPU_METRICS.iter().position(|m| *m == sample.metric) {
-                if labels.iter().any(|(k, _)| k == "module") {
-                    let entry = gpu_sets.entry(sample.label_set_id).or_default();
-                    entry[slot].get_or_insert(sample.value);
-                }
-                continue;
-            }
-            if sample.metric.starts_with("gpu_mem.") || sample.metric.starts_with("wrapper.") {
-                continue;
-            }
-            add_to_tables(&mut tables, labels, &sample.metric, sample.value);
-            if sample.metric == "frequency" {
-                if let Some(opcode) = label(labels, "opcode") {
-                    let group = label(labels, "group").unwrap_or("-");
-                    *instructions
-                        .entry((group.to_string(), opcode.to_string()))
-                        .or_insert(0.0) += sample.value;
-                }
-            }
-        }
-        for (group, idx, value) in queries::derived_blob_times(conn, run_id)? {
-            let labels = vec![("group".to_string(), group), ("idx".to_string(), idx)];
-            add_to_tables(&mut tables, &labels, "generate_blob_total_time_ms", value);
-        }
-        let mut gpu: Vec<GpuPoint> = gpu_sets
-            .into_iter()
-            .filter_map(|(id, metrics)| {
-                let [Some(ts), Some(current), Some(peak), Some(reserved)] = metrics else {
-                    return None;
-                };
-                let labels = label_sets.get(&id)?;
-                let gb = |bytes: f64| bytes / f64::from(1u32 << 30);
-                Some(GpuPoint {
-                    timestamp_ms: ts,
-                    gb: [gb(current), gb(peak), gb(reserved)],
-                    module: label(labels, "module").unwrap_or_default().to_string(),
-                    at: ordered(labels)
-                        .into_iter()
-                        .filter(|(k, _)| *k != "module" && *k != "block_number")
-                        .map(|(_, v)| v)
-                        .collect::<Vec<_>>()
-                        .join("."),
-                })
-            })
-            .collect();
-        gpu.sort_by(|a, b| {
-            a.timestamp_ms
-                .total_cmp(&b.timestamp_ms)
-                .then_with(|| a.at.cmp(&b.at))
-        });
-        Ok(RunDetail {
-            tables,
-            instructions,
-            gpu,
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Head,
+    Base,
+}
+
+impl<'c> Index<'c> {
+    fn new(conn: &'c Connection) -> rusqlite::Result<Index<'c>> {
+        Ok(Index {
+            conn,
+            key_names: queries::label_keys(conn)?,
+            metric_names: queries::metric_names(conn)?,
+            values: HashMap::new(),
+            table_of_keys: HashMap::new(),
+            tables: Vec::new(),
+            row_of_values: HashMap::new(),
+            rows: Vec::new(),
+            row_of_label_set: HashMap::new(),
+            gpu_sets: HashMap::new(),
         })
+    }
+
+    fn value(&mut self, id: i64) -> rusqlite::Result<&str> {
+        if !self.values.contains_key(&id) {
+            let text = queries::label_value(self.conn, id)?;
+            self.values.insert(id, text);
+        }
+        Ok(&self.values[&id])
+    }
+
+    fn key(&self, id: i64) -> &str {
+        self.key_names.get(&id).map(String::as_str).unwrap_or("")
+    }
+
+    /// The row of (key id, value id) pairs, created on first sight.
+    fn row(&mut self, mut pairs: Vec<(i64, i64)>) -> rusqlite::Result<usize> {
+        // `group` first, then the other keys by name.
+        pairs.sort_by(|a, b| {
+            let (ka, kb) = (self.key(a.0), self.key(b.0));
+            (ka != "group", ka).cmp(&(kb != "group", kb))
+        });
+        let keys: Vec<i64> = pairs.iter().map(|p| p.0).collect();
+        let table = match self.table_of_keys.get(&keys) {
+            Some(&table) => table,
+            None => {
+                let names = keys.iter().map(|&k| self.key(k).to_string()).collect();
+                self.tables.push(names);
+                self.table_of_keys.insert(keys, self.tables.len() - 1);
+                self.tables.len() - 1
+            }
+        };
+        let value_ids: Vec<i64> = pairs.iter().map(|p| p.1).collect();
+        if let Some(&row) = self.row_of_values.get(&(table, value_ids.clone())) {
+            return Ok(row);
+        }
+        let mut labels = Vec::with_capacity(value_ids.len());
+        for &id in &value_ids {
+            labels.push(self.value(id)?.to_string());
+        }
+        self.rows.push(Row {
+            table,
+            labels,
+            head: Vec::new(),
+            base: Vec::new(),
+        });
+        self.row_of_values
+            .insert((table, value_ids), self.rows.len() - 1);
+        Ok(self.rows.len() - 1)
+    }
+
+    /// The row a label set's samples go to; GPU label sets are noted too.
+    fn row_of_label_set(&mut self, label_set_id: i64) -> rusqlite::Result<usize> {
+        if let Some(&row) = self.row_of_label_set.get(&label_set_id) {
+            return Ok(row);
+        }
+        let items = queries::label_set_items(self.conn, label_set_id)?;
+        let pairs: Vec<(i64, i64)> =
+            serde_json::from_str::<Vec<(i64, i64)>>(&items).unwrap_or_default();
+        let kept: Vec<(i64, i64)> = pairs
+            .iter()
+            .copied()
+            .filter(|&(k, _)| !DROPPED_KEYS.contains(&self.key(k)))
+            .collect();
+        if let Some(&(_, module)) = pairs.iter().find(|&&(k, _)| self.key(k) == "module") {
+            let module = self.value(module)?.to_string();
+            let row = self.row(kept.clone())?;
+            let table_keys = self.tables[self.rows[row].table].clone();
+            let at = table_keys
+                .iter()
+                .zip(&self.rows[row].labels)
+                .filter(|(k, _)| *k != "module" && *k != "block_number")
+                .map(|(_, v)| v.as_str())
+                .collect::<Vec<_>>()
+                .join(".");
+            self.gpu_sets.insert(
+                label_set_id,
+                GpuSet {
+                    module,
+                    at,
+                    ..GpuSet::default()
+                },
+            );
+        }
+        let row = self.row(kept)?;
+        self.row_of_label_set.insert(label_set_id, row);
+        Ok(row)
+    }
+
+    fn add_run(&mut self, run_id: i64, side: Side) -> rusqlite::Result<()> {
+        for sample in queries::sample_values(self.conn, run_id)? {
+            let row = self.row_of_label_set(sample.label_set_id)?;
+            let metric = self
+                .metric_names
+                .get(&sample.metric_id)
+                .map(String::as_str)
+                .unwrap_or("");
+            if let Some(slot) = GPU_METRICS.iter().position(|m| *m == metric) {
+                if let Some(set) = self.gpu_sets.get_mut(&sample.label_set_id) {
+                    let values = if side == Side::Head {
+                        &mut set.head
+                    } else {
+                        &mut set.base
+                    };
+                    values[slot].get_or_insert(sample.value);
+                    continue;
+                }
+            }
+            if metric.starts_with("gpu_mem.") || metric.starts_with("wrapper.") {
+                continue;
+            }
+            add(&mut self.rows[row], side, sample.metric_id, sample.value);
+        }
+        let blob = self
+            .metric_names
+            .iter()
+            .find(|(_, n)| *n == "generate_blob_total_time_ms")
+            .map(|(&id, _)| id);
+        let (Some(group_key), Some(idx_key), Some(blob)) = (
+            queries::label_key_id(self.conn, "group")?,
+            queries::label_key_id(self.conn, "idx")?,
+            blob,
+        ) else {
+            return Ok(());
+        };
+        for (group, idx, value) in queries::derived_blob_times(self.conn, run_id)? {
+            let row = self.row(vec![(group_key, group), (idx_key, idx)])?;
+            add(&mut self.rows[row], side, blob, value);
+        }
+        Ok(())
     }
 }
 
-fn label<'a>(labels: &'a Labels, key: &str) -> Option<&'a str> {
-    labels
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-}
-
-/// `group` first, then the other keys alphabetically (they come sorted).
-fn ordered(labels: &Labels) -> Vec<(&str, &str)> {
-    let mut out: Vec<(&str, &str)> = labels
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    out.sort_by_key(|&(k, _)| (k != "group", k));
-    out
-}
-
-fn add_to_tables(tables: &mut Tables, labels: &Labels, metric: &str, value: f64) {
-    let (keys, values): (Vec<String>, Vec<String>) = ordered(labels)
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .unzip();
-    *tables
-        .entry(keys)
-        .or_default()
-        .entry(values)
-        .or_default()
-        .entry(metric.to_string())
-        .or_insert(0.0) += value;
+fn add(row: &mut Row, side: Side, metric: i64, value: f64) {
+    let values = if side == Side::Head {
+        &mut row.head
+    } else {
+        &mut row.base
+    };
+    match values.iter_mut().find(|(m, _)| *m == metric) {
+        Some((_, total)) => *total += value,
+        None => values.push((metric, value)),
+    }
 }
 
 /// Adds detailed tables, instruction counts and GPU memory to `report`.
@@ -153,81 +239,95 @@ pub fn add_details(
     base: Option<i64>,
     head: i64,
 ) -> rusqlite::Result<()> {
-    let head = RunDetail::load(conn, head)?;
-    let base = base.map(|id| RunDetail::load(conn, id)).transpose()?;
+    let mut index = Index::new(conn)?;
+    index.add_run(head, Side::Head)?;
+    if let Some(base) = base {
+        index.add_run(base, Side::Base)?;
+    }
     let compared = base.is_some();
-    report.detailed = detailed_tables(&head.tables, base.as_ref().map(|b| &b.tables));
-    report.instruction_counts =
-        instruction_counts(&head.instructions, base.as_ref().map(|b| &b.instructions));
-    report.gpu_memory = gpu_memory(&head.gpu, base.as_ref().map(|b| b.gpu.as_slice()), compared);
+    report.detailed = detailed_tables(&index, compared);
+    report.instruction_counts = instruction_counts(&index, compared);
+    report.gpu_memory = gpu_memory(&index, compared);
     Ok(())
 }
 
-fn detailed_tables(head: &Tables, base: Option<&Tables>) -> Vec<DetailedTable> {
-    let empty = Tables::new();
-    let base_tables = base.unwrap_or(&empty);
-    let compared = base.is_some();
-    let mut keys: Vec<&Vec<String>> = head.keys().chain(base_tables.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .map(|label_keys| {
-            let no_rows = BTreeMap::new();
-            let head_rows = head.get(label_keys).unwrap_or(&no_rows);
-            let base_rows = base_tables.get(label_keys).unwrap_or(&no_rows);
-            let mut metrics: Vec<&String> = head_rows
-                .values()
-                .chain(base_rows.values())
-                .flat_map(|m| m.keys())
+fn detailed_tables(index: &Index<'_>, compared: bool) -> Vec<DetailedTable> {
+    let mut rows_of_table: Vec<Vec<&Row>> = vec![Vec::new(); index.tables.len()];
+    for row in &index.rows {
+        if !row.head.is_empty() || !row.base.is_empty() {
+            rows_of_table[row.table].push(row);
+        }
+    }
+    let name = |metric: i64| {
+        index
+            .metric_names
+            .get(&metric)
+            .map(String::as_str)
+            .unwrap_or("")
+    };
+    let mut tables: Vec<DetailedTable> = index
+        .tables
+        .iter()
+        .zip(rows_of_table)
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(label_keys, mut rows)| {
+            let mut metrics: Vec<i64> = rows
+                .iter()
+                .flat_map(|r| r.head.iter().chain(&r.base).map(|(m, _)| *m))
                 .collect();
-            metrics.sort_by(|a, b| b.cmp(a));
+            metrics.sort_by(|a, b| name(*b).cmp(name(*a)));
             metrics.dedup();
-            let mut label_values: Vec<&Vec<String>> =
-                head_rows.keys().chain(base_rows.keys()).collect();
-            label_values.sort();
-            label_values.dedup();
             let segment = label_keys.iter().position(|k| k == "segment");
-            let frequency = |values: &Vec<String>| {
-                head_rows
-                    .get(values)
-                    .or(base_rows.get(values))
-                    .and_then(|m| m.get("frequency"))
-                    .copied()
+            let frequency = metrics
+                .iter()
+                .position(|&m| name(m) == "frequency")
+                .map(|i| metrics[i]);
+            let frequency_of = |row: &Row| {
+                let get = |values: &[(i64, f64)]| {
+                    values
+                        .iter()
+                        .find(|(m, _)| Some(*m) == frequency)
+                        .map(|(_, v)| *v)
+                };
+                get(&row.head).or_else(|| get(&row.base)).unwrap_or(0.0)
             };
-            label_values.sort_by(|a, b| {
+            rows.sort_by(|a, b| {
                 let by_segment = match segment {
-                    Some(i) => numeric_order(&a[i], &b[i]),
+                    Some(i) => numeric_order(&a.labels[i], &b.labels[i]),
                     None => Ordering::Equal,
                 };
                 by_segment
-                    .then_with(|| {
-                        frequency(b)
-                            .unwrap_or(0.0)
-                            .total_cmp(&frequency(a).unwrap_or(0.0))
-                    })
-                    .then_with(|| a.cmp(b))
+                    .then_with(|| frequency_of(b).total_cmp(&frequency_of(a)))
+                    .then_with(|| a.labels.cmp(&b.labels))
             });
-            let rows = label_values
-                .into_iter()
-                .map(|values| DetailedRow {
-                    labels: values.clone(),
-                    values: metrics
-                        .iter()
-                        .map(|metric| {
-                            let h = head_rows.get(values).and_then(|m| m.get(*metric)).copied();
-                            let b = base_rows.get(values).and_then(|m| m.get(*metric)).copied();
-                            Cell::compare(h, b, compared, Better::for_metric(metric))
-                        })
-                        .collect(),
-                })
-                .collect();
+            let value_of = |values: &[(i64, f64)], metric: i64| {
+                values.iter().find(|(m, _)| *m == metric).map(|(_, v)| *v)
+            };
             DetailedTable {
                 label_keys: label_keys.clone(),
-                metrics: metrics.into_iter().cloned().collect(),
-                rows,
+                metrics: metrics.iter().map(|&m| name(m).to_string()).collect(),
+                rows: rows
+                    .into_iter()
+                    .map(|row| DetailedRow {
+                        labels: row.labels.clone(),
+                        values: metrics
+                            .iter()
+                            .map(|&m| {
+                                Cell::compare(
+                                    value_of(&row.head, m),
+                                    value_of(&row.base, m),
+                                    compared,
+                                    Better::for_metric(name(m)),
+                                )
+                            })
+                            .collect(),
+                    })
+                    .collect(),
             }
         })
-        .collect()
+        .collect();
+    tables.sort_by(|a, b| a.label_keys.cmp(&b.label_keys));
+    tables
 }
 
 /// Numbers as numbers (2 before 10), then anything else as text.
@@ -240,27 +340,42 @@ fn numeric_order(a: &str, b: &str) -> Ordering {
     }
 }
 
-fn instruction_counts(
-    head: &BTreeMap<(String, String), f64>,
-    base: Option<&BTreeMap<(String, String), f64>>,
-) -> Vec<InstructionCount> {
-    let compared = base.is_some();
-    let empty = BTreeMap::new();
-    let base = base.unwrap_or(&empty);
-    let mut keys: Vec<&(String, String)> = head.keys().chain(base.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    let mut rows: Vec<InstructionCount> = keys
+/// `frequency` summed per (group, opcode) over the rows that have an opcode.
+fn instruction_counts(index: &Index<'_>, compared: bool) -> Vec<InstructionCount> {
+    let mut sums: BTreeMap<(&str, &str), (Option<f64>, Option<f64>)> = BTreeMap::new();
+    for row in &index.rows {
+        let keys = &index.tables[row.table];
+        let Some(opcode) = keys.iter().position(|k| k == "opcode") else {
+            continue;
+        };
+        let group = keys
+            .iter()
+            .position(|k| k == "group")
+            .map(|i| row.labels[i].as_str())
+            .unwrap_or("-");
+        let frequency = |values: &[(i64, f64)]| {
+            values
+                .iter()
+                .find(|(m, _)| index.metric_names.get(m).is_some_and(|n| n == "frequency"))
+                .map(|(_, v)| *v)
+        };
+        let entry = sums
+            .entry((group, row.labels[opcode].as_str()))
+            .or_default();
+        if let Some(v) = frequency(&row.head) {
+            *entry.0.get_or_insert(0.0) += v;
+        }
+        if let Some(v) = frequency(&row.base) {
+            *entry.1.get_or_insert(0.0) += v;
+        }
+    }
+    let mut rows: Vec<InstructionCount> = sums
         .into_iter()
-        .map(|key| InstructionCount {
-            group: key.0.clone(),
-            opcode: key.1.clone(),
-            frequency: Cell::compare(
-                head.get(key).copied(),
-                base.get(key).copied(),
-                compared,
-                Better::Lower,
-            ),
+        .filter(|(_, (head, base))| head.is_some() || base.is_some())
+        .map(|((group, opcode), (head, base))| InstructionCount {
+            group: group.to_string(),
+            opcode: opcode.to_string(),
+            frequency: Cell::compare(head, base, compared, Better::Lower),
         })
         .collect();
     let size = |c: &InstructionCount| c.frequency.value.or(c.frequency.base).unwrap_or(0.0);
@@ -291,10 +406,41 @@ pub struct Chart {
     pub points: usize,
 }
 
-fn gpu_memory(head: &[GpuPoint], base: Option<&[GpuPoint]>, compared: bool) -> Option<GpuMemory> {
+fn gpu_memory(index: &Index<'_>, compared: bool) -> Option<GpuMemory> {
+    let points = |side: Side| -> Vec<GpuPoint> {
+        let mut points: Vec<GpuPoint> = index
+            .gpu_sets
+            .values()
+            .filter_map(|set| {
+                let values = if side == Side::Head {
+                    set.head
+                } else {
+                    set.base
+                };
+                let [Some(ts), Some(current), Some(peak), Some(reserved)] = values else {
+                    return None;
+                };
+                let gb = |bytes: f64| bytes / f64::from(1u32 << 30);
+                Some(GpuPoint {
+                    timestamp_ms: ts,
+                    gb: [gb(current), gb(peak), gb(reserved)],
+                    module: set.module.clone(),
+                    at: set.at.clone(),
+                })
+            })
+            .collect();
+        points.sort_by(|a, b| {
+            a.timestamp_ms
+                .total_cmp(&b.timestamp_ms)
+                .then_with(|| a.at.cmp(&b.at))
+        });
+        points
+    };
+    let head = points(Side::Head);
     if head.is_empty() {
         return None;
     }
+    let base = points(Side::Base);
     fn peaks(points: &[GpuPoint]) -> BTreeMap<&str, (f64, &str)> {
         let mut by_module: BTreeMap<&str, (f64, &str)> = BTreeMap::new();
         for point in points {
@@ -307,8 +453,8 @@ fn gpu_memory(head: &[GpuPoint], base: Option<&[GpuPoint]>, compared: bool) -> O
         }
         by_module
     }
-    let head_peaks = peaks(head);
-    let base_peaks = base.map(peaks).unwrap_or_default();
+    let head_peaks = peaks(&head);
+    let base_peaks = peaks(&base);
     let mut modules: Vec<ModulePeak> = head_peaks
         .iter()
         .map(|(module, (gb, at))| ModulePeak {
@@ -330,7 +476,7 @@ fn gpu_memory(head: &[GpuPoint], base: Option<&[GpuPoint]>, compared: bool) -> O
             .then_with(|| a.module.cmp(&b.module))
     });
     Some(GpuMemory {
-        chart: chart(head),
+        chart: chart(&head),
         svg_file: None,
         modules,
     })
@@ -406,31 +552,38 @@ mod tests {
     }
 
     #[test]
-    fn coinciding_rows_are_summed_once_long_keys_are_dropped() {
-        let mut tables = Tables::new();
-        let labels = vec![
-            ("group".to_string(), "leaf".to_string()),
-            ("opcode".to_string(), "ADD".to_string()),
-        ];
-        add_to_tables(&mut tables, &labels, "frequency", 2.0);
-        add_to_tables(&mut tables, &labels, "frequency", 3.0);
-        let rows = &tables[&vec!["group".to_string(), "opcode".to_string()]];
+    fn coinciding_rows_are_summed_and_long_keys_dropped() {
+        let mut conn = crate::db::open_in_memory();
+        let file = r#"{"counter": [
+            {"labels": [["group", "leaf"], ["opcode", "ADD"], ["cycle_tracker_span", "a;b"]], "metric": "frequency", "value": "2"},
+            {"labels": [["group", "leaf"], ["opcode", "ADD"], ["cycle_tracker_span", "a;c"]], "metric": "frequency", "value": "3"},
+            {"labels": [["opcode", "MUL"], ["group", "leaf"], ["dsl_ir", "x"]], "metric": "frequency", "value": "7"}]}"#;
+        let run_id = crate::ingest::ingest_bytes_for_tests(&mut conn, file.as_bytes());
+        let mut index = Index::new(&conn).unwrap();
+        index.add_run(run_id, Side::Head).unwrap();
+        let tables = detailed_tables(&index, false);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(tables[0].label_keys, ["group", "opcode"]);
+        let rows: Vec<(Vec<String>, Option<f64>)> = tables[0]
+            .rows
+            .iter()
+            .map(|r| (r.labels.clone(), r.values[0].value))
+            .collect();
         assert_eq!(
-            rows[&vec!["leaf".to_string(), "ADD".to_string()]]["frequency"],
-            5.0
+            rows,
+            [
+                (vec!["leaf".to_string(), "MUL".to_string()], Some(7.0)),
+                (vec!["leaf".to_string(), "ADD".to_string()], Some(5.0))
+            ],
+            "summed, then by frequency, largest first"
         );
-    }
-
-    #[test]
-    fn group_leads_the_label_keys() {
-        let labels = vec![
-            ("air_name".into(), "A".into()),
-            ("group".into(), "g".into()),
-            ("segment".into(), "0".into()),
-        ];
+        let counts = instruction_counts(&index, false);
         assert_eq!(
-            ordered(&labels),
-            [("group", "g"), ("air_name", "A"), ("segment", "0")]
+            counts
+                .iter()
+                .map(|c| (c.opcode.as_str(), c.frequency.value))
+                .collect::<Vec<_>>(),
+            [("MUL", Some(7.0)), ("ADD", Some(5.0))]
         );
     }
 }
