@@ -47,6 +47,9 @@ impl Output {
             (None, false) => MetricSelection::Headline,
         };
         check_templates_dir(args.templates.as_deref())?;
+        if let Some(path) = &args.output {
+            check_output_dir(path)?;
+        }
         Ok(Output {
             format: args.format,
             path: args.output.clone(),
@@ -58,6 +61,21 @@ impl Output {
                 details: args.format == Format::Md || args.format == Format::Json,
             },
         })
+    }
+}
+
+/// The directory an output file goes to must exist: checked before any
+/// work, so a typo costs nothing.
+pub fn check_output_dir(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(Error::Output {
+            path: path.to_path_buf(),
+            detail: format!(
+                "cannot write: {} is not a directory (create it first)",
+                dir.display()
+            ),
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -8,7 +8,8 @@ use crate::support::{Sandbox, shared_data};
 
 /// Run ids: 1 ecrecover@c1 main, 2 memcmp@c1 main, 3 ecrecover@c2 pr,
 /// 4 memcmp@c2 pr (about 10% slower), 5 reth@c2 pr (new), 6 ecrecover@c3
-/// main (ingested after the PR's runs).
+/// main (ingested after the PR's runs), 7 fibonacci@c1 main and 8
+/// fibonacci@c2 pr (the generator's base and head).
 fn history() -> Sandbox {
     let sandbox = Sandbox::new();
     let ingest = |file: &str, extra: &[&str]| {
@@ -50,6 +51,18 @@ fn history() -> Sandbox {
         ),
         6
     );
+    // The generator's pair: base on main at c1, head on the PR at c2.
+    let bundled = |file: &str, commit: &[&str]| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data")
+            .join(file);
+        sandbox.ingest(
+            &path,
+            &[commit, &["--time", "2026-02-03T04:05:06Z"]].concat(),
+        )
+    };
+    assert_eq!(bundled("fibonacci.base.json", &c1), 7);
+    assert_eq!(bundled("fibonacci.head.json", &c2), 8);
     sandbox
 }
 
@@ -125,7 +138,7 @@ fn a_baseline_commit_overrides_the_branch() {
     assert_eq!(code, 2);
     assert!(
         stderr.contains(
-            "--commit c is ambiguous: c1c1c1c1 (2 runs), c2c2c2c2 (3 runs), c3c3c3c3 (1 runs)"
+            "--commit c is ambiguous: c1c1c1c1 (3 runs), c2c2c2c2 (4 runs), c3c3c3c3 (1 runs)"
         ),
         "{stderr}"
     );
@@ -178,7 +191,10 @@ fn out_dir_holds_the_summary_every_report_and_one_bmf() {
         .keys()
         .filter(|k| !k.contains("::"))
         .collect();
-    assert_eq!(names, ["ecrecover_program", "memcmp", "reth"]);
+    assert_eq!(names, ["ecrecover_program", "fibonacci", "memcmp", "reth"]);
+    let fibonacci = std::fs::read_to_string(out.join("fibonacci.md")).unwrap();
+    assert!(fibonacci.contains("![GPU memory usage](fibonacci.memory.svg)"));
+    assert!(fibonacci.contains("### Instruction counts"));
     assert_eq!(bmf["memcmp"]["total_proof_time"]["value"], 19.2);
     insta::assert_snapshot!(
         "history_bmf_memcmp",
@@ -237,10 +253,7 @@ fn fail_above_fails_on_slowdowns_only() {
     let (code, stdout, stderr) = run(&sandbox, &["report", "--commit", "f2", "--fail-above", "0"]);
     assert_eq!(code, 0, "improvements never fail: {stderr}");
     assert!(stdout.contains("(-100 [-50.0%])"), "{stdout}");
-    let (code, _, stderr) = run(
-        &sandbox,
-        &["report", "--commit", "c2", "--fail-above=-1"],
-    );
+    let (code, _, stderr) = run(&sandbox, &["report", "--commit", "c2", "--fail-above=-1"]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("--fail-above -1: give a percentage of 0 or more"),
@@ -354,7 +367,7 @@ fn trend_asks_which_benchmark_or_group_when_several_have_the_metric() {
     let sandbox = history();
     let (code, _, stderr) = run(&sandbox, &["trend", "trace_gen_time_ms"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("`trace_gen_time_ms` is in several benchmarks (ecrecover_program, memcmp, reth); choose one with --name"), "{stderr}");
+    assert!(stderr.contains("`trace_gen_time_ms` is in several benchmarks (ecrecover_program, fibonacci, memcmp, reth); choose one with --name"), "{stderr}");
     let (code, _, stderr) = run(
         &sandbox,
         &["trend", "trace_gen_time_ms", "--name", "ecrecover_program"],
