@@ -1,24 +1,27 @@
-//! `prof ingest`: one metrics file becomes one run, in one transaction.
+//! `prof ingest`: each metrics file becomes one run, in one transaction.
 //!
-//! The file is memory-mapped and parsed on one thread while the other writes
-//! to SQLite, so both cores work. Batches of parsed entries cross a bounded
-//! channel; behind the parser, consumed pages are hashed (sha256 of the
-//! content) and released from the mapping, so resident memory stays flat
-//! however large the file is.
+//! Files are memory-mapped and parsed on one thread while the other writes
+//! to SQLite, so both cores work: within a large file the two overlap batch
+//! by batch, and across many files the parser runs ahead into the next file
+//! while the writer finishes the last one. Batches of parsed entries borrow
+//! from the mappings and cross a bounded channel; consumed pages are hashed
+//! (sha256 of the content) and released behind the writer, so resident
+//! memory stays flat however large a file is.
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use memmap2::{Mmap, UncheckedAdvice};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
-use crate::db::writer::{RunHeader, RunWriter, WriteCounts};
+use crate::db::writer::{self, RunHeader, RunWriter, WriteCounts};
 use crate::error::{self, Error, Result};
-use crate::input::{self, Entry};
+use crate::input::{self, Entry, ParseError};
 
 /// Entries per batch sent from the parser to the writer.
 const BATCH: usize = 4096;
@@ -56,21 +59,74 @@ pub enum Outcome {
 /// Ingests one file into `conn`. On any error the transaction is rolled back
 /// and the database holds exactly what it held before.
 pub fn ingest_file(conn: &mut Connection, path: &Path, options: &IngestOptions) -> Result<Outcome> {
-    let db_path = conn
-        .path()
-        .map(std::path::PathBuf::from)
-        .unwrap_or_default();
+    let mut outcome = None;
+    ingest_files(conn, &[path.to_path_buf()], options, |_, result| {
+        outcome = Some(result)
+    });
+    outcome.expect("one file, one outcome")
+}
+
+/// Ingests every file in order, each in its own transaction, and hands each
+/// outcome to `report` as soon as it is known. A failing file leaves no
+/// trace and does not stop the others.
+pub fn ingest_files(
+    conn: &mut Connection,
+    paths: &[PathBuf],
+    options: &IngestOptions,
+    mut report: impl FnMut(&Path, Result<Outcome>),
+) {
+    let db_path = conn.path().map(PathBuf::from).unwrap_or_default();
+    let maps: Vec<Result<Mmap>> = paths.iter().map(|path| map_file(path)).collect();
+    // The index of a file the writer gave up on: the parser stops it early.
+    let abandoned = AtomicUsize::new(usize::MAX);
+    std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::sync_channel::<Message<'_>>(IN_FLIGHT);
+        scope.spawn(|| parse_all(&maps, sender, &abandoned));
+        for (index, (path, map)) in paths.iter().zip(&maps).enumerate() {
+            let result = match map {
+                Err(e) => Err(clone_error(e)),
+                Ok(map) => {
+                    let mut done = false;
+                    let result =
+                        write_file(conn, &db_path, path, map, options, &receiver, &mut done);
+                    if result.is_err() && !done {
+                        // Skip the rest of this file and drop what the parser
+                        // already sent, so the next file starts clean.
+                        abandoned.store(index, Ordering::SeqCst);
+                        drain_file(&receiver);
+                    }
+                    result
+                }
+            };
+            report(path, result);
+        }
+    });
+}
+
+/// What the parser tells the writer, file by file in order.
+enum Message<'a> {
+    Batch(Batch<'a>),
+    /// The file is parsed: the parse result and the content's sha256.
+    Done(std::result::Result<bool, ParseError>, String),
+}
+
+/// A batch of parsed entries and how far into the file the parser had got.
+struct Batch<'a> {
+    entries: Vec<Entry<'a>>,
+    position: usize,
+}
+
+fn map_file(path: &Path) -> Result<Mmap> {
     let file = open_metrics_file(path)?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if len == 0 {
+    if file.metadata().map(|m| m.len()).unwrap_or(0) == 0 {
         return Err(Error::input(
             path,
             "the file is empty (expected a metrics JSON object such as {\"counter\": [], \"gauge\": []})",
         ));
     }
-    // SAFETY: the mapping is read-only and private. prof never writes through
-    // it; another process truncating the file while it is read is the one
-    // hazard, as for any mmap reader, and CI artifacts are not rewritten.
+    // SAFETY: the mapping is read-only; prof never writes through it. Another
+    // process truncating the file while it is read is the one hazard, as for
+    // any mmap reader, and CI artifacts are not rewritten in place.
     let map = unsafe { Mmap::map(&file) }.map_err(|e| {
         Error::input(
             path,
@@ -78,78 +134,17 @@ pub fn ingest_file(conn: &mut Connection, path: &Path, options: &IngestOptions) 
         )
     })?;
     let _ = map.advise(memmap2::Advice::Sequential);
+    Ok(map)
+}
 
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(|e| error::sqlite(&db_path, &e))?;
-    let header = RunHeader {
-        commit_sha: options.commit_sha.clone(),
-        branch: options.branch.clone(),
-        created_at: options.created_at.clone(),
-        source_path: path.display().to_string(),
-        meta: options.meta.clone(),
-    };
-    let progress = progress_bar(len);
-    let (parsed, written) = std::thread::scope(|scope| {
-        let (sender, receiver) = mpsc::sync_channel::<Batch<'_>>(IN_FLIGHT);
-        let parser = scope.spawn(|| parse_and_send(&map, sender, &progress));
-        let written = write_all(&tx, &header, &map, receiver);
-        let parsed = parser
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (parsed, written)
-    });
-    progress.finish_and_clear();
-
-    let (parse_result, sha256) = parsed;
-    if let Err(parse_error) = parse_result {
-        return Err(Error::input(path, parse_error));
+fn clone_error(error: &Error) -> Error {
+    match error {
+        Error::Input { path, detail } => Error::Input {
+            path: path.clone(),
+            detail: detail.clone(),
+        },
+        other => Error::usage(other.to_string()),
     }
-    let writer = written.map_err(|e| error::sqlite(&db_path, &e))?;
-    let run_id = writer.run_id();
-    // The groups are known once every sample is in; name the run from them.
-    let (name, counts, app_groups) = (|| -> rusqlite::Result<_> {
-        let counts = writer.finish("", &sha256)?;
-        let app_groups = RunWriter::app_groups(&tx, run_id)?;
-        let name = match (&options.name, app_groups.first()) {
-            (Some(name), _) => name.clone(),
-            (None, Some(app)) => app.clone(),
-            (None, None) => file_stem(path),
-        };
-        tx.execute(
-            "UPDATE runs SET name = ?2 WHERE id = ?1",
-            rusqlite::params![run_id, name],
-        )?;
-        Ok((name, counts, app_groups))
-    })()
-    .map_err(|e| error::sqlite(&db_path, &e))?;
-
-    if !options.force {
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM runs
-                 WHERE name = ?1 AND commit_sha IS ?2 AND content_sha256 = ?3 AND id <> ?4
-                 ORDER BY id LIMIT 1",
-                rusqlite::params![name, options.commit_sha, sha256, run_id],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| error::sqlite(&db_path, &e))?;
-        if let Some(existing) = existing {
-            // Dropping the transaction rolls the duplicate back.
-            return Ok(Outcome::Existing {
-                run_id: existing,
-                name,
-            });
-        }
-    }
-    tx.commit().map_err(|e| error::sqlite(&db_path, &e))?;
-    Ok(Outcome::Created {
-        run_id,
-        name,
-        counts,
-        app_groups,
-    })
 }
 
 fn open_metrics_file(path: &Path) -> Result<File> {
@@ -176,20 +171,31 @@ fn open_metrics_file(path: &Path) -> Result<File> {
     Ok(file)
 }
 
-/// A batch of parsed entries and how far into the file the parser had got
-/// when it sent them.
-struct Batch<'a> {
-    entries: Vec<Entry<'a>>,
-    position: usize,
+/// Parser thread: every mapped file in order, batch by batch, each closed
+/// by a `Done`.
+fn parse_all<'a>(
+    maps: &'a [Result<Mmap>],
+    sender: mpsc::SyncSender<Message<'a>>,
+    abandoned: &AtomicUsize,
+) {
+    for (index, map) in maps.iter().enumerate() {
+        let Ok(map) = map else { continue };
+        let progress = progress_bar(map.len() as u64);
+        let stop = || abandoned.load(Ordering::SeqCst) == index;
+        let (result, sha256) = parse_one(map, &sender, &progress, &stop);
+        progress.finish_and_clear();
+        if sender.send(Message::Done(result, sha256)).is_err() {
+            return;
+        }
+    }
 }
 
-/// Parser thread: walks the mapping, hashes what it has passed and sends
-/// batches. Returns the parse result and the content's sha256.
-fn parse_and_send<'a>(
+fn parse_one<'a>(
     bytes: &'a [u8],
-    sender: mpsc::SyncSender<Batch<'a>>,
+    sender: &mpsc::SyncSender<Message<'a>>,
     progress: &ProgressBar,
-) -> (std::result::Result<bool, input::ParseError>, String) {
+    stop: &dyn Fn() -> bool,
+) -> (std::result::Result<bool, ParseError>, String) {
     let base = bytes.as_ptr() as usize;
     let mut hasher = Sha256::new();
     let mut hashed = 0usize;
@@ -201,12 +207,13 @@ fn parse_and_send<'a>(
         hashed = position;
         progress.set_position(position as u64);
         let full = std::mem::replace(entries, Vec::with_capacity(BATCH));
-        sender
-            .send(Batch {
-                entries: full,
-                position,
-            })
-            .is_ok()
+        !stop()
+            && sender
+                .send(Message::Batch(Batch {
+                    entries: full,
+                    position,
+                }))
+                .is_ok()
     };
     let result = input::for_each_entry(bytes, |entry| {
         if let Cow::Borrowed(metric) = &entry.metric {
@@ -231,45 +238,107 @@ fn parse_and_send<'a>(
     (result, hex)
 }
 
-/// Writer side: inserts every batch, then drops the mapping's pages behind
-/// it: both threads are done with them. Stops at the first database error,
-/// which also stops the parser (its next send fails).
-fn write_all<'t>(
-    tx: &'t rusqlite::Transaction<'t>,
-    header: &RunHeader,
-    map: &Mmap,
-    receiver: mpsc::Receiver<Batch<'_>>,
-) -> rusqlite::Result<RunWriter<'t>> {
-    let mut writer = RunWriter::begin(tx, header)?;
-    let mut released = 0usize;
-    for batch in receiver {
-        for entry in &batch.entries {
-            writer.push(entry)?;
-        }
-        // Everything before the batch's first string is parsed, hashed and
-        // written; the strings of later batches lie after it.
-        let done = batch
-            .entries
-            .first()
-            .map_or(batch.position, |e| match &e.metric {
-                Cow::Borrowed(metric) => metric.as_ptr() as usize - map.as_ptr() as usize,
-                Cow::Owned(_) => released,
-            });
-        let releasable = done / RELEASE_STEP * RELEASE_STEP;
-        if releasable > released {
-            // SAFETY: the mapping is read-only, so dropping its pages loses
-            // nothing: a later access would fault them back in from the file.
-            let _ = unsafe {
-                map.unchecked_advise_range(
-                    UncheckedAdvice::DontNeed,
-                    released,
-                    releasable - released,
-                )
-            };
-            released = releasable;
+/// Drops messages up to and including the current file's `Done`.
+fn drain_file(receiver: &mpsc::Receiver<Message<'_>>) {
+    while let Ok(message) = receiver.recv() {
+        if let Message::Done(..) = message {
+            return;
         }
     }
-    Ok(writer)
+}
+
+/// Writer side for one file: its transaction from the first batch to the
+/// commit. `done` says whether the file's `Done` was consumed.
+fn write_file(
+    conn: &mut Connection,
+    db_path: &Path,
+    path: &Path,
+    map: &Mmap,
+    options: &IngestOptions,
+    receiver: &mpsc::Receiver<Message<'_>>,
+    done: &mut bool,
+) -> Result<Outcome> {
+    let sql = |e: rusqlite::Error| error::sqlite(db_path, &e);
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql)?;
+    let header = RunHeader {
+        commit_sha: options.commit_sha.clone(),
+        branch: options.branch.clone(),
+        created_at: options.created_at.clone(),
+        source_path: path.display().to_string(),
+        meta: options.meta.clone(),
+    };
+    let mut run = RunWriter::begin(&tx, &header).map_err(sql)?;
+    let mut released = 0usize;
+    let (parsed, sha256) = loop {
+        match receiver.recv() {
+            Ok(Message::Batch(batch)) => {
+                for entry in &batch.entries {
+                    run.push(entry).map_err(sql)?;
+                }
+                released = release_behind(map, &batch, released);
+            }
+            Ok(Message::Done(parsed, sha256)) => {
+                *done = true;
+                break (parsed, sha256);
+            }
+            Err(_) => return Err(Error::usage("the parser stopped unexpectedly")),
+        }
+    };
+    if let Err(parse_error) = parsed {
+        // Dropping the transaction rolls back everything the file wrote.
+        return Err(Error::input(path, parse_error));
+    }
+    let run_id = run.run_id();
+    let counts = run.finish(&sha256).map_err(sql)?;
+    // The groups are known once every sample is in; name the run from them.
+    let app_groups = writer::app_groups(&tx, run_id).map_err(sql)?;
+    let name = match (&options.name, app_groups.first()) {
+        (Some(name), _) => name.clone(),
+        (None, Some(app)) => app.clone(),
+        (None, None) => file_stem(path),
+    };
+    writer::set_name(&tx, run_id, &name).map_err(sql)?;
+    if !options.force {
+        let existing =
+            writer::same_content(&tx, run_id, &name, options.commit_sha.as_deref(), &sha256)
+                .map_err(sql)?;
+        if let Some(existing) = existing {
+            // Dropping the transaction rolls the duplicate back.
+            return Ok(Outcome::Existing {
+                run_id: existing,
+                name,
+            });
+        }
+    }
+    tx.commit().map_err(sql)?;
+    Ok(Outcome::Created {
+        run_id,
+        name,
+        counts,
+        app_groups,
+    })
+}
+
+/// Drops the mapping's pages before the batch's first string: the parser
+/// has hashed them and the writer has stored them. Returns the new mark.
+fn release_behind(map: &Mmap, batch: &Batch<'_>, released: usize) -> usize {
+    let done = match batch.entries.first().map(|e| &e.metric) {
+        Some(Cow::Borrowed(metric)) => metric.as_ptr() as usize - map.as_ptr() as usize,
+        Some(Cow::Owned(_)) => released,
+        None => batch.position,
+    };
+    let releasable = done / RELEASE_STEP * RELEASE_STEP;
+    if releasable <= released {
+        return released;
+    }
+    // SAFETY: the mapping is read-only, so dropping its pages loses nothing:
+    // a later access would fault them back in from the file.
+    let _ = unsafe {
+        map.unchecked_advise_range(UncheckedAdvice::DontNeed, released, releasable - released)
+    };
+    releasable
 }
 
 fn progress_bar(len: u64) -> ProgressBar {
@@ -288,6 +357,15 @@ fn file_stem(path: &Path) -> String {
     path.file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_else(|| "run".to_string())
+}
+
+/// Now, as stored in `runs.created_at`: seconds precision, UTC, sortable.
+pub fn now() -> String {
+    format_time(jiff::Timestamp::now())
+}
+
+pub fn format_time(time: jiff::Timestamp) -> String {
+    time.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// Ingests `bytes` as if they were a file, for unit tests; returns the run id.

@@ -1,6 +1,7 @@
 //! `prof ingest`: stores each file as a run and prints the new ids.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, IngestArgs};
@@ -14,61 +15,30 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
     let options = ingest_options(args)?;
     let mut conn = db::open(&cli.db_path(), Access::ReadWrite)?;
     let mut failed = 0usize;
-    let stdout = std::io::stdout();
-    for path in &args.files {
-        match ingest::ingest_file(&mut conn, path, &options) {
-            Ok(Outcome::Created {
-                run_id,
-                name,
-                counts,
-                app_groups,
-            }) => {
-                writeln!(stdout.lock(), "{run_id}").map_err(|e| stdout_error(&e))?;
-                let mut note = format!(
-                    "{}: run {run_id} ({name}): {} samples from {} entries",
-                    path.display(),
-                    counts.samples,
-                    counts.entries
-                );
-                if counts.zero_counters > 0 {
-                    note += &format!(", {} zero counters dropped", counts.zero_counters);
+    let mut stdout_failure = None;
+    ingest::ingest_files(
+        &mut conn,
+        &args.files,
+        &options,
+        |path, result| match result {
+            Ok(outcome) => {
+                let run_id = match &outcome {
+                    Outcome::Created { run_id, .. } | Outcome::Existing { run_id, .. } => *run_id,
+                };
+                // stdout carries the ids alone, so scripts can capture them.
+                if let Err(e) = writeln!(std::io::stdout().lock(), "{run_id}") {
+                    stdout_failure.get_or_insert(e);
                 }
-                eprintln!("{note}");
-                if counts.nonfinite > 0 {
-                    eprintln!(
-                        "{}: warning: {} non-finite values (NaN/inf) stored but kept out of statistics",
-                        path.display(),
-                        counts.nonfinite
-                    );
-                }
-                if counts.repeated_keys > 0 {
-                    eprintln!(
-                        "{}: warning: {} entries name a label key twice; the first value was kept",
-                        path.display(),
-                        counts.repeated_keys
-                    );
-                }
-                if options.name.is_none() && app_groups.len() > 1 {
-                    eprintln!(
-                        "{}: warning: several app groups ({}); named the run `{name}` (choose with --name)",
-                        path.display(),
-                        app_groups.join(", ")
-                    );
-                }
-            }
-            Ok(Outcome::Existing { run_id, name }) => {
-                writeln!(stdout.lock(), "{run_id}").map_err(|e| stdout_error(&e))?;
-                eprintln!(
-                    "{}: already stored as run {run_id} ({name}, same content and commit); \
-                     nothing added (use --force to store it again)",
-                    path.display()
-                );
+                describe(path, &outcome, options.name.is_some());
             }
             Err(error) => {
                 failed += 1;
                 eprintln!("prof: {error}");
             }
-        }
+        },
+    );
+    if let Some(e) = stdout_failure {
+        return Err(stdout_error(&e));
     }
     if failed > 0 {
         if args.files.len() > 1 {
@@ -80,6 +50,50 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What happened to one file, on stderr.
+fn describe(path: &Path, outcome: &Outcome, named: bool) {
+    let path = path.display();
+    match outcome {
+        Outcome::Created {
+            run_id,
+            name,
+            counts,
+            app_groups,
+        } => {
+            let mut note = format!(
+                "{path}: run {run_id} ({name}): {} samples from {} entries",
+                counts.samples, counts.entries
+            );
+            if counts.zero_counters > 0 {
+                note += &format!(", {} zero counters dropped", counts.zero_counters);
+            }
+            eprintln!("{note}");
+            if counts.nonfinite > 0 {
+                eprintln!(
+                    "{path}: warning: {} non-finite values (NaN/inf) stored but kept out of statistics",
+                    counts.nonfinite
+                );
+            }
+            if counts.repeated_keys > 0 {
+                eprintln!(
+                    "{path}: warning: {} entries name a label key twice; the first value was kept",
+                    counts.repeated_keys
+                );
+            }
+            if !named && app_groups.len() > 1 {
+                eprintln!(
+                    "{path}: warning: several app groups ({}); named the run `{name}` (choose with --name)",
+                    app_groups.join(", ")
+                );
+            }
+        }
+        Outcome::Existing { run_id, name } => eprintln!(
+            "{path}: already stored as run {run_id} ({name}, same content and commit); \
+             nothing added (use --force to store it again)"
+        ),
+    }
 }
 
 fn ingest_options(args: &IngestArgs) -> Result<IngestOptions> {
@@ -107,7 +121,7 @@ fn ingest_options(args: &IngestArgs) -> Result<IngestOptions> {
             .or_else(|| env("GITHUB_HEAD_REF"))
             .or_else(|| env("GITHUB_REF_NAME")),
         meta,
-        created_at: format_time(created_at),
+        created_at: ingest::format_time(created_at),
         force: args.force,
     })
 }
@@ -118,9 +132,4 @@ fn parse_time(text: &str) -> Result<jiff::Timestamp> {
             "--time {text}: expected an RFC 3339 time such as 2026-11-25T20:30:00Z"
         ))
     })
-}
-
-/// Seconds precision, UTC: sorts as text and reads well in `prof runs`.
-fn format_time(time: jiff::Timestamp) -> String {
-    time.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

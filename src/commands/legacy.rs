@@ -59,7 +59,7 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
         let name = args.names.as_ref().map(|names| names[i].clone());
         let ingest_options = IngestOptions {
             name: name.clone(),
-            created_at: now(),
+            created_at: ingest::now(),
             ..IngestOptions::default()
         };
         let head = run_id(ingest::ingest_file(&mut conn, path, &ingest_options)?);
@@ -134,10 +134,4 @@ fn run_id(outcome: Outcome) -> i64 {
     match outcome {
         Outcome::Created { run_id, .. } | Outcome::Existing { run_id, .. } => run_id,
     }
-}
-
-fn now() -> String {
-    jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
 }

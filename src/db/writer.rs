@@ -138,18 +138,16 @@ impl<'t> RunWriter<'t> {
         Ok(())
     }
 
-    /// Names the run, records its digest and counts, and stores its
-    /// aggregates from `group_stats_computed` and `proof_deal_order`.
-    pub fn finish(self, name: &str, content_sha256: &str) -> rusqlite::Result<WriteCounts> {
+    /// Records the run's digest and counts, and stores its aggregates from
+    /// `group_stats_computed` and `proof_deal_order`.
+    pub fn finish(self, content_sha256: &str) -> rusqlite::Result<WriteCounts> {
         let tx = self.tx;
         tx.prepare_cached(
-            "UPDATE runs SET name = ?2, content_sha256 = ?3, entries = ?4, zero_counters = ?5,
-                             nonfinite = ?6
+            "UPDATE runs SET content_sha256 = ?2, entries = ?3, zero_counters = ?4, nonfinite = ?5
              WHERE id = ?1",
         )?
         .execute(params![
             self.run_id,
-            name,
             content_sha256,
             self.counts.entries as i64,
             self.counts.zero_counters as i64,
@@ -168,17 +166,6 @@ impl<'t> RunWriter<'t> {
         )?
         .execute([self.run_id])?;
         Ok(self.counts)
-    }
-
-    /// The name of the run's app group (weight 0), the first by name when
-    /// there are several, with how many there were.
-    pub fn app_groups(tx: &Transaction<'_>, run_id: i64) -> rusqlite::Result<Vec<String>> {
-        let mut statement = tx.prepare_cached(
-            "SELECT DISTINCT group_name FROM group_stats
-             WHERE run_id = ?1 AND weight = 0 ORDER BY group_name",
-        )?;
-        let names = statement.query_map([run_id], |row| row.get(0))?;
-        names.collect()
     }
 
     fn metric_id(&mut self, name: &str) -> rusqlite::Result<i64> {
@@ -321,4 +308,39 @@ impl<'t> RunWriter<'t> {
         self.label_set_ids.insert(self.items.as_str().into(), id);
         Ok(id)
     }
+}
+
+/// The run's app groups (weight 0), by name: the first names the run.
+pub fn app_groups(tx: &Transaction<'_>, run_id: i64) -> rusqlite::Result<Vec<String>> {
+    let mut statement = tx.prepare_cached(
+        "SELECT DISTINCT group_name FROM group_stats
+         WHERE run_id = ?1 AND weight = 0 ORDER BY group_name",
+    )?;
+    let names = statement.query_map([run_id], |row| row.get(0))?;
+    names.collect()
+}
+
+pub fn set_name(tx: &Transaction<'_>, run_id: i64, name: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE runs SET name = ?2 WHERE id = ?1")?
+        .execute(params![run_id, name])?;
+    Ok(())
+}
+
+/// An earlier run of the same benchmark and commit with the same content.
+pub fn same_content(
+    tx: &Transaction<'_>,
+    run_id: i64,
+    name: &str,
+    commit_sha: Option<&str>,
+    content_sha256: &str,
+) -> rusqlite::Result<Option<i64>> {
+    tx.prepare_cached(
+        "SELECT id FROM runs
+         WHERE name = ?1 AND commit_sha IS ?2 AND content_sha256 = ?3 AND id <> ?4
+         ORDER BY id LIMIT 1",
+    )?
+    .query_row(params![name, commit_sha, content_sha256, run_id], |row| {
+        row.get(0)
+    })
+    .optional()
 }

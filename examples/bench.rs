@@ -1,0 +1,438 @@
+//! `bench`: the performance harness. It generates the workload with the
+//! `generate` example, runs each row of the README's performance table
+//! against the release `prof` binary, and prints wall time, peak RSS and
+//! sizes, with each ingest and compare also as a ratio to a plain
+//! `serde_json` parse of the same file measured in the same run.
+//!
+//! ```text
+//! cargo build --release --bin prof --examples && target/release/examples/bench [--size 1G] [--history 1000] [--dir /tmp/prof-bench]
+//! ```
+//!
+//! Every command runs as a child process, so peak RSS is the child's own
+//! (from `wait4`). `--size 100M --history 50` makes a quick smoke run.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+/// What one child process cost.
+struct Measured {
+    wall: Duration,
+    cpu: Duration,
+    peak_rss_bytes: u64,
+}
+
+struct Options {
+    size: String,
+    history: usize,
+    dir: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("plain-parse") {
+        return plain_parse(Path::new(&args[2]));
+    }
+    let options = match parse_args(&args[1..]) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("bench: {message}");
+            eprintln!("usage: bench [--size 1G] [--history 1000] [--dir /tmp/prof-bench]");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("bench: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        size: "1G".into(),
+        history: 1000,
+        dir: std::env::temp_dir().join("prof-bench"),
+    };
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().cloned().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--size" => options.size = value()?,
+            "--history" => {
+                options.history = value()?.parse().map_err(|_| "--history takes a number")?
+            }
+            "--dir" => options.dir = PathBuf::from(value()?),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(options)
+}
+
+/// The binaries sit together in target/release: examples/ holds this one
+/// and `generate`, its parent holds `prof`.
+fn sibling(name: &str) -> Result<PathBuf, String> {
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let examples = me.parent().ok_or("no directory for the bench binary")?;
+    let path = match name {
+        "prof" => examples.parent().ok_or("no target directory")?.join("prof"),
+        _ => examples.join(name),
+    };
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "{} is missing: run `cargo build --release --bin prof --examples` first",
+            path.display()
+        ))
+    }
+}
+
+fn run(options: &Options) -> Result<(), String> {
+    let prof = sibling("prof")?;
+    let generate = sibling("generate")?;
+    let dir = &options.dir;
+    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let base = dir.join("big.base.json");
+    let head = dir.join("big.head.json");
+    for (path, variant) in [(&base, "base"), (&head, "head")] {
+        measure(
+            Command::new(&generate)
+                .args([
+                    "--seed",
+                    "7",
+                    "--variant",
+                    variant,
+                    "--target-bytes",
+                    &options.size,
+                ])
+                .arg("--out")
+                .arg(path),
+        )?;
+    }
+    let input_bytes = fs::metadata(&base).map_err(|e| e.to_string())?.len();
+    let db = dir.join("big.db");
+    remove_db(&db);
+
+    println!("| what | wall | peak RSS | notes |");
+    println!("|---|---:|---:|---|");
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let parse = measure(Command::new(&me).arg("plain-parse").arg(&base))?;
+    row(
+        "plain serde_json parse into borrowed structs (reference)",
+        &parse,
+        &format!("{} input", mib(input_bytes)),
+    );
+
+    let ingest = measure(
+        prof_cmd(&prof, &db)
+            .args(["ingest", "--commit", "base", "--branch", "main"])
+            .arg(&base),
+    )?;
+    let after_one = db_bytes(&db);
+    row(
+        "`prof ingest` of the file",
+        &ingest,
+        &format!(
+            "{:.1}× plain parse; cpu {:.2} s",
+            ratio(&ingest, &parse),
+            ingest.cpu.as_secs_f64()
+        ),
+    );
+    let second = measure(
+        prof_cmd(&prof, &db)
+            .args(["ingest", "--commit", "head", "--branch", "pr"])
+            .arg(&head),
+    )?;
+    row(
+        "`prof ingest` of the head run (label sets already stored)",
+        &second,
+        &format!("{:.1}× plain parse", ratio(&second, &parse)),
+    );
+    println!(
+        "| database growth | | | {} after one run: {:.3} bytes per input byte; {} after two |",
+        mib(after_one),
+        after_one as f64 / input_bytes as f64,
+        mib(db_bytes(&db))
+    );
+    let out = dir.join("report");
+    fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let compare = measure(
+        prof_cmd(&prof, &db)
+            .args(["compare", "1", "2", "-o"])
+            .arg(out.join("big.md")),
+    )?;
+    let detailed = fs::metadata(out.join("big.detailed.md"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    row(
+        "`prof compare` of the two runs, Markdown with detailed tables, to a file",
+        &compare,
+        &format!(
+            "{:.1}× plain parse; {} of detailed tables",
+            ratio(&compare, &parse),
+            mib(detailed)
+        ),
+    );
+    materialised_vs_view(&db)?;
+
+    history(&prof, dir, options.history)?;
+    Ok(())
+}
+
+/// The stored aggregates against computing the same view from the samples.
+fn materialised_vs_view(db: &Path) -> Result<(), String> {
+    let conn = rusqlite::Connection::open(db).map_err(|e| e.to_string())?;
+    let time = |sql: &str| -> Result<(Duration, i64), String> {
+        let start = Instant::now();
+        let n: i64 = conn
+            .query_row(sql, [], |r| r.get(0))
+            .map_err(|e| e.to_string())?;
+        Ok((start.elapsed(), n))
+    };
+    let (stored, rows) = time("SELECT COUNT(*) FROM group_stats WHERE run_id = 1")?;
+    let (computed, _) = time("SELECT COUNT(*) FROM group_stats_computed WHERE run_id = 1")?;
+    println!(
+        "| `group_stats` of one run: stored rows vs the view computed from samples | {} vs {} | | {rows} rows; materialised at ingest |",
+        ms(stored),
+        ms(computed)
+    );
+    Ok(())
+}
+
+/// A history of `runs` runs of the ~2 MB reth example, ten files per ingest.
+fn history(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/openvm-reth-benchmark_01932bb_reth-example-segment.json");
+    if !source.is_file() {
+        return Err(format!(
+            "{} is missing: the history rows use it",
+            source.display()
+        ));
+    }
+    let db = dir.join("history.db");
+    remove_db(&db);
+    // Ten copies with different bytes, so no ingest is a duplicate.
+    let text = fs::read_to_string(&source).map_err(|e| e.to_string())?;
+    let copies: Vec<PathBuf> = (0..10)
+        .map(|i| {
+            let path = dir.join(format!("reth-{i}.json"));
+            let varied = text.replacen(
+                "\"counter\"",
+                &format!("\"bench_copy\": {i}, \"counter\""),
+                1,
+            );
+            fs::write(&path, varied).map(|()| path)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let mut ten_files: Option<Measured> = None;
+    let start = Instant::now();
+    for batch in 0..runs.div_ceil(10) {
+        let commit = format!("{batch:08x}");
+        let branch = if batch % 3 == 0 { "main" } else { "pr" };
+        let count = (runs - batch * 10).min(10);
+        let measured = measure(
+            prof_cmd(prof, &db)
+                .args([
+                    "ingest", "--name", "reth", "--commit", &commit, "--branch", branch,
+                ])
+                .args(&copies[..count]),
+        )?;
+        if ten_files.is_none() && count == 10 {
+            ten_files = Some(measured);
+        }
+    }
+    let built = start.elapsed();
+    if let Some(ten) = &ten_files {
+        row(
+            "`prof ingest` of 10 files (2.5 MB each) in one call",
+            ten,
+            &format!(
+                "cpu {:.2} s = {:.2}× wall",
+                ten.cpu.as_secs_f64(),
+                ten.cpu.as_secs_f64() / ten.wall.as_secs_f64()
+            ),
+        );
+    }
+    println!(
+        "| history of {runs} runs built | {} | | {} database |",
+        ms(built),
+        mib(db_bytes(&db))
+    );
+    let best = |args: &[&str]| -> Result<Measured, String> {
+        let mut best: Option<Measured> = None;
+        for _ in 0..5 {
+            let m = measure(prof_cmd(prof, &db).args(args))?;
+            if best.as_ref().is_none_or(|b| m.wall < b.wall) {
+                best = Some(m);
+            }
+        }
+        Ok(best.expect("five runs"))
+    };
+    let trend = best(&[
+        "trend",
+        "total_proof_time_ms",
+        "--name",
+        "reth",
+        "--group",
+        "leaf",
+        "--branch",
+        "main",
+        "--last",
+        "30",
+    ])?;
+    row(
+        &format!("`prof trend` of one metric over {runs} runs"),
+        &trend,
+        "best of 5",
+    );
+    let last_commit = format!("{:08x}", runs.div_ceil(10) - 1);
+    let report = best(&["report", "--commit", &last_commit, "--base-branch", "main"])?;
+    row(
+        "`prof report` of a commit (10 benchmarks' runs)",
+        &report,
+        "best of 5",
+    );
+    let startup = best(&["runs", "--limit", "1"])?;
+    row(
+        "start-up: `prof runs --limit 1` (open, migration check, one row)",
+        &startup,
+        "best of 5",
+    );
+    Ok(())
+}
+
+fn prof_cmd(prof: &Path, db: &Path) -> Command {
+    let mut command = Command::new(prof);
+    command
+        .arg("--db")
+        .arg(db)
+        .env_remove("GITHUB_SHA")
+        .env_remove("GITHUB_REF_NAME")
+        .env_remove("GITHUB_HEAD_REF");
+    command
+}
+
+fn row(what: &str, m: &Measured, notes: &str) {
+    println!(
+        "| {what} | {} | {} | {notes} |",
+        ms(m.wall),
+        mib(m.peak_rss_bytes)
+    );
+}
+
+fn ratio(a: &Measured, b: &Measured) -> f64 {
+    a.wall.as_secs_f64() / b.wall.as_secs_f64()
+}
+
+fn ms(d: Duration) -> String {
+    if d.as_secs_f64() >= 1.0 {
+        format!("{:.2} s", d.as_secs_f64())
+    } else {
+        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MB", bytes as f64 / 1e6)
+}
+
+fn db_bytes(db: &Path) -> u64 {
+    ["", "-wal"]
+        .iter()
+        .filter_map(|suffix| fs::metadata(format!("{}{suffix}", db.display())).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn remove_db(db: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
+
+/// Runs `command` to completion; fails unless it exits 0.
+fn measure(command: &mut Command) -> Result<Measured, String> {
+    let start = Instant::now();
+    let child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our child, not yet waited for; both pointers are valid.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    if waited != pid {
+        return Err(format!("wait4 failed for {command:?}"));
+    }
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
+        let mut stderr = String::new();
+        if let Some(mut pipe) = child.stderr {
+            use std::io::Read;
+            let _ = pipe.read_to_string(&mut stderr);
+        }
+        return Err(format!("{command:?} failed: {stderr}"));
+    }
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    Ok(Measured {
+        wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        peak_rss_bytes: usage.ru_maxrss as u64 * 1024,
+    })
+}
+
+/// The reference: the whole file into borrowed structs, as a plain reader
+/// would, with nothing else.
+fn plain_parse(path: &Path) -> ExitCode {
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Entry<'a> {
+        #[serde(borrow)]
+        labels: Vec<[&'a str; 2]>,
+        metric: &'a str,
+        value: &'a str,
+    }
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct File<'a> {
+        #[serde(borrow, default)]
+        counter: Vec<Entry<'a>>,
+        #[serde(borrow, default)]
+        gauge: Vec<Entry<'a>>,
+    }
+    // Memory-mapped, as the original profiler read its files.
+    let map = match fs::File::open(path).and_then(|file| {
+        // SAFETY: read-only mapping of a file the harness wrote and no one
+        // changes while it is read.
+        unsafe { memmap2::Mmap::map(&file) }
+    }) {
+        Ok(map) => map,
+        Err(e) => {
+            eprintln!("{}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let bytes: &[u8] = &map;
+    match serde_json::from_slice::<File<'_>>(bytes) {
+        Ok(file) => {
+            eprintln!("{} entries", file.counter.len() + file.gauge.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
