@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     /// The database file, created on first use [default: $PROF_DB, else
     /// ./prof.db; `legacy` uses a temporary one].
-    #[arg(long, global = true, env = "PROF_DB")]
+    #[arg(long, global = true)]
     pub db: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -24,7 +24,16 @@ pub struct Cli {
 impl Cli {
     /// The database a command uses unless it has a default of its own.
     pub fn db_path(&self) -> PathBuf {
-        self.db.clone().unwrap_or_else(|| PathBuf::from("prof.db"))
+        self.db_given().unwrap_or_else(|| PathBuf::from("prof.db"))
+    }
+
+    /// `--db`, else a non-empty `$PROF_DB`.
+    pub fn db_given(&self) -> Option<PathBuf> {
+        self.db.clone().or_else(|| {
+            std::env::var_os("PROF_DB")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
     }
 }
 
@@ -78,11 +87,11 @@ pub struct ReportCmdArgs {
     pub fail_above: Option<f64>,
 
     /// GPUs for the bounded-parallel estimate.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub num_devices: u32,
 
     /// Proofs each GPU runs at once.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub proofs_per_device: u32,
 
     /// Directory of templates that replace the embedded ones by file name.
@@ -173,11 +182,11 @@ pub struct LegacyArgs {
     pub output_json: Option<PathBuf>,
 
     /// GPUs for the bounded-parallel estimate.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub num_devices: u32,
 
     /// Proofs each GPU runs at once.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub proofs_per_device: u32,
 
     #[command(subcommand)]
@@ -233,11 +242,11 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 
     /// GPUs for the bounded-parallel estimate.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub num_devices: u32,
 
     /// Proofs each GPU runs at once.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub proofs_per_device: u32,
 
     /// Metrics to show per group, comma-separated [default: the headline list].

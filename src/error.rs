@@ -13,6 +13,15 @@ pub enum Error {
     #[error("{}: {detail}", path.display())]
     Input { path: PathBuf, detail: String },
 
+    /// A metrics file that does not parse: `path:line:column: what (fix)`,
+    /// the form editors jump to.
+    #[error("{}{}: {detail}", path.display(), position.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
+    Parse {
+        path: PathBuf,
+        position: Option<(usize, usize)>,
+        detail: String,
+    },
+
     /// The database file: not SQLite, too new, unwritable, locked, full.
     #[error("{}: {detail}", path.display())]
     Database { path: PathBuf, detail: String },
@@ -35,6 +44,14 @@ impl Error {
         Error::Input {
             path: path.to_path_buf(),
             detail: detail.to_string(),
+        }
+    }
+
+    pub fn parse(path: &Path, error: &crate::input::ParseError) -> Self {
+        Error::Parse {
+            path: path.to_path_buf(),
+            position: error.position,
+            detail: format!("{} ({})", error.message, error.hint),
         }
     }
 

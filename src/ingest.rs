@@ -259,6 +259,8 @@ fn write_file(
     done: &mut bool,
 ) -> Result<Outcome> {
     let sql = |e: rusqlite::Error| error::sqlite(db_path, &e);
+    // BEGIN IMMEDIATE takes the write lock up front, so the busy timeout
+    // (not an error) covers another process's ingest in progress.
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql)?;
@@ -288,7 +290,7 @@ fn write_file(
     };
     if let Err(parse_error) = parsed {
         // Dropping the transaction rolls back everything the file wrote.
-        return Err(Error::input(path, parse_error));
+        return Err(Error::parse(path, &parse_error));
     }
     let run_id = run.run_id();
     let counts = run.finish(&sha256).map_err(sql)?;

@@ -60,6 +60,8 @@ impl fmt::Display for ParseError {
     }
 }
 
+const TOP_LEVEL: &str = "a JSON object with \"counter\" and/or \"gauge\" arrays";
+
 /// A sentinel message: the callback asked to stop, so the error is the
 /// callback's, not the parser's.
 const STOPPED: &str = "\u{0}prof: stopped by the consumer";
@@ -78,6 +80,9 @@ where
             hint: "expected a metrics JSON object such as {\"counter\": [], \"gauge\": []}",
         });
     }
+    // A UTF-8 byte order mark is not JSON, but editors on some systems
+    // write one; it carries no meaning, so it is skipped.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let mut file = FileVisitor {
         on_entry,
@@ -95,7 +100,7 @@ where
 
 fn describe(error: &serde_json::Error) -> ParseError {
     use serde_json::error::Category;
-    let position = (error.line() > 0).then(|| (error.line(), error.column()));
+    let position = (error.line() > 0).then(|| (error.line(), error.column().max(1)));
     // serde_json appends " at line L column C"; the position is reported apart.
     let text = error.to_string();
     let message = match text.rfind(" at line ") {
@@ -107,9 +112,17 @@ fn describe(error: &serde_json::Error) -> ParseError {
             format!("the file ends early: {message}"),
             "the file looks truncated; copy or export it again",
         ),
+        Category::Syntax if message.starts_with("number out of range") => (
+            format!("a number too large for a 64-bit float: {message}"),
+            "write it as a string (\"1e999\") to store it as infinite, or fix the producer",
+        ),
         Category::Syntax => (
             format!("not valid JSON: {message}"),
             "the file must be a metrics JSON export; check it with a JSON validator",
+        ),
+        Category::Data if message.contains(TOP_LEVEL) => (
+            format!("the top level is not a JSON object: {message}"),
+            "a metrics file is {\"counter\": [...], \"gauge\": [...]}",
         ),
         Category::Data => (
             message,
@@ -137,7 +150,7 @@ where
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object with \"counter\" and/or \"gauge\" arrays")
+        f.write_str(TOP_LEVEL)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {

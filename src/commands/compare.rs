@@ -17,7 +17,7 @@ use crate::report::build::{self, ReportOptions};
 use crate::report::headline::MetricSelection;
 use crate::runref;
 
-use super::stdout_error;
+use super::print;
 
 /// `ReportArgs`, checked.
 pub struct Output {
@@ -95,6 +95,12 @@ pub fn run_compare(cli: &Cli, args: &CompareArgs) -> Result<ExitCode> {
     let conn = db::open(&cli.db_path(), Access::ReadOnly)?;
     let base = resolve(&conn, &args.base)?;
     let head = resolve(&conn, &args.head)?;
+    if base.name != head.name {
+        eprintln!(
+            "prof: note: run {} is {} and run {} is {}: comparing two different benchmarks",
+            base.id, base.name, head.id, head.name
+        );
+    }
     write_report(&conn, &cli.db_path(), Some(&base), &head, &output)
 }
 
@@ -118,6 +124,17 @@ fn write_report(
 ) -> Result<ExitCode> {
     let mut report =
         build::build(conn, base, head, &output.options).map_err(|e| error::sqlite(db_path, &e))?;
+    if let MetricSelection::Only(list) = &output.options.metrics {
+        for metric in list {
+            if !report
+                .groups
+                .iter()
+                .any(|g| g.metrics.iter().any(|m| &m.metric == metric))
+            {
+                eprintln!("prof: note: no group has metric `{metric}` (see --all-metrics)");
+            }
+        }
+    }
     match (&output.path, output.format) {
         (Some(path), Format::Md) => write_markdown(&mut report, path, output.templates.as_deref())?,
         (path, format) => {
@@ -132,10 +149,7 @@ fn write_report(
             };
             match path {
                 Some(path) => write_file(path, &rendered.main)?,
-                None => std::io::stdout()
-                    .lock()
-                    .write_all(rendered.main.as_bytes())
-                    .map_err(|e| stdout_error(&e))?,
+                None => print(&rendered.main)?,
             }
         }
     }

@@ -13,7 +13,9 @@ use super::stdout_error;
 
 pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
     let options = ingest_options(args)?;
-    let mut conn = db::open(&cli.db_path(), Access::ReadWrite)?;
+    let db_path = cli.db_path();
+    let existed = db_path.exists();
+    let mut conn = db::open(&db_path, Access::ReadWrite)?;
     let mut failed = 0usize;
     let mut stdout_failure = None;
     ingest::ingest_files(
@@ -40,6 +42,18 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
     if let Some(e) = stdout_failure {
         return Err(stdout_error(&e));
     }
+    if options.commit_sha.is_none() && failed < args.files.len() {
+        eprintln!(
+            "prof: note: the runs have no commit (pass --commit or set $GITHUB_SHA), so NAME@COMMIT cannot find them"
+        );
+    }
+    if failed == args.files.len() && !existed {
+        // Nothing was stored: leave no new database behind either.
+        drop(conn);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db_path.display()));
+        }
+    }
     if failed > 0 {
         if args.files.len() > 1 {
             eprintln!(
@@ -63,23 +77,31 @@ fn describe(path: &Path, outcome: &Outcome, named: bool) {
             app_groups,
         } => {
             let mut note = format!(
-                "{path}: run {run_id} ({name}): {} samples from {} entries",
-                counts.samples, counts.entries
+                "{path}: run {run_id} ({name}): {} from {}",
+                plural(counts.samples, "sample"),
+                plural(counts.entries, "entry")
             );
             if counts.zero_counters > 0 {
-                note += &format!(", {} zero counters dropped", counts.zero_counters);
+                note += &format!(", {} dropped", plural(counts.zero_counters, "zero counter"));
             }
             eprintln!("{note}");
+            if counts.samples == 0 {
+                eprintln!("{path}: warning: the file has no samples; the run is stored empty");
+            }
             if counts.nonfinite > 0 {
                 eprintln!(
-                    "{path}: warning: {} non-finite values (NaN/inf) stored but kept out of statistics",
-                    counts.nonfinite
+                    "{path}: warning: {} (NaN/inf) stored but kept out of statistics",
+                    plural(counts.nonfinite, "non-finite value")
                 );
             }
             if counts.repeated_keys > 0 {
                 eprintln!(
-                    "{path}: warning: {} entries name a label key twice; the first value was kept",
-                    counts.repeated_keys
+                    "{path}: warning: {} a label key twice; the first value was kept",
+                    if counts.repeated_keys == 1 {
+                        "1 entry names".to_string()
+                    } else {
+                        format!("{} entries name", counts.repeated_keys)
+                    }
                 );
             }
             if !named && app_groups.len() > 1 {
@@ -96,8 +118,28 @@ fn describe(path: &Path, outcome: &Outcome, named: bool) {
     }
 }
 
+/// `1 sample`, `2 samples`, `1 entry`, `3 entries`.
+fn plural(count: u64, noun: &str) -> String {
+    match (count, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (n, Some(stem)) => format!("{n} {stem}ies"),
+        (n, None) => format!("{n} {noun}s"),
+    }
+}
+
 fn ingest_options(args: &IngestArgs) -> Result<IngestOptions> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    for (flag, value) in [
+        ("--name", &args.name),
+        ("--commit", &args.commit),
+        ("--branch", &args.branch),
+    ] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(Error::usage(format!(
+                "{flag} is empty: give a value or leave the flag out"
+            )));
+        }
+    }
     let meta = args
         .meta
         .iter()

@@ -3,7 +3,6 @@
 //! the BMF file and the summary, with prof's corrected numbers, going
 //! through a temporary database unless `--db` names one.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -17,7 +16,7 @@ use crate::report::build::{self, ReportOptions};
 use crate::report::summary::{self, Entry};
 
 use super::compare::{write_file, write_markdown};
-use super::stdout_error;
+use super::print;
 
 pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
     let count = args.json_paths.len();
@@ -38,7 +37,7 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
         }
     }
     // A temporary database lives as long as this directory handle.
-    let temp = match &cli.db {
+    let temp = match cli.db_given() {
         Some(_) => None,
         None => Some(
             tempfile::tempdir().map_err(|e| Error::output(Path::new("temporary directory"), &e))?,
@@ -121,10 +120,7 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
         let text = markdown::render_summary(&summary::summarize(&entries, None), None)?;
         match &summary_args.summary_md_path {
             Some(path) => write_file(path, &text)?,
-            None => std::io::stdout()
-                .lock()
-                .write_all(text.as_bytes())
-                .map_err(|e| stdout_error(&e))?,
+            None => print(&text)?,
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -27,6 +27,16 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
     }
 }
 
+/// Writes `text` to stdout. A reader that stopped reading (`| head`) is not
+/// an error: the output simply ends there, as for other Unix tools.
+pub(crate) fn print(text: &str) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(stdout_error(&e)),
+        _ => Ok(()),
+    }
+}
+
 pub(crate) fn stdout_error(error: &std::io::Error) -> Error {
     Error::usage(format!(
         "cannot write to standard output: {}",

@@ -20,7 +20,7 @@ use crate::report::regress::Threshold;
 use crate::report::summary::{self, Entry};
 
 use super::compare::{check_templates_dir, write_file, write_markdown};
-use super::stdout_error;
+use super::print;
 
 pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
     check_templates_dir(args.templates.as_deref())?;
@@ -29,9 +29,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         .clone()
         .or_else(|| std::env::var("GITHUB_SHA").ok().filter(|s| !s.is_empty()))
         .ok_or_else(|| {
-            Error::usage(
-                "prof report needs --commit (or $GITHUB_SHA): the commit whose runs to report",
-            )
+            Error::usage("report needs --commit (or $GITHUB_SHA): the commit whose runs to report")
         })?;
     let threshold = match args.fail_above {
         Some(pct) if pct.is_finite() && pct >= 0.0 => Some(Threshold {
@@ -44,9 +42,31 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         }
         None => None,
     };
+    if commit.trim().is_empty() {
+        return Err(Error::usage(
+            "--commit is empty: give the commit whose runs to report",
+        ));
+    }
+    if let Some(dir) = &args.out_dir {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::usage(format!(
+                "--out-dir {}: is a file, not a directory",
+                dir.display()
+            )));
+        }
+    }
     let db_path = cli.db_path();
     let conn = db::open(&db_path, Access::ReadOnly)?;
     let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
+    let branch_known = args.baseline_commit.is_some()
+        || queries::branch_has_runs(&conn, &args.base_branch).map_err(sql)?;
+    if !branch_known {
+        eprintln!(
+            "prof: note: no runs on branch {}, so every benchmark is reported as new \
+             (name the branch your base runs are on with --base-branch, or give --baseline-commit)",
+            args.base_branch
+        );
+    }
 
     let head_commit = one_commit(&conn, &commit, "--commit").map_err(|e| e.or_sql(&db_path))?;
     let heads = queries::newest_runs_at_commit(&conn, &head_commit).map_err(sql)?;
@@ -66,6 +86,16 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
     for head in &heads {
         let base =
             baseline(&conn, head, baseline_commit.as_deref(), &args.base_branch).map_err(sql)?;
+        if base.is_none() && branch_known {
+            let place = match &baseline_commit {
+                Some(commit) => format!("at {commit}"),
+                None => format!("on {} before run {}", args.base_branch, head.id),
+            };
+            eprintln!(
+                "prof: note: {} has no baseline run {place}; it is reported as new",
+                head.name
+            );
+        }
         reports.push(build::build(&conn, base.as_ref(), head, &options).map_err(sql)?);
     }
 
@@ -101,10 +131,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
                 reports.len()
             );
         }
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|e| stdout_error(&e))?,
+        None => print(&text)?,
     }
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         append(Path::new(&path), &text)?;

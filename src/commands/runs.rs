@@ -1,13 +1,12 @@
 //! `prof runs`: the history, newest first.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, RunsArgs, RunsFormat};
 use crate::db::{self, Access};
 use crate::error::{self, Result};
 
-use super::stdout_error;
+use super::print;
 
 pub fn run(cli: &Cli, args: &RunsArgs) -> Result<ExitCode> {
     let conn = db::open(&cli.db_path(), Access::ReadOnly)?;
@@ -21,10 +20,7 @@ pub fn run(cli: &Cli, args: &RunsArgs) -> Result<ExitCode> {
         }
         RunsFormat::Table => runs_table(&runs),
     };
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|e| stdout_error(&e))?;
+    print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 

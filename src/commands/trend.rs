@@ -1,6 +1,5 @@
 //! `prof trend METRIC`: one metric of one group of one benchmark, run by run.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, TrendArgs, TrendFormat};
@@ -10,7 +9,7 @@ use crate::render::markdown;
 use crate::report::trend;
 
 use super::compare::check_templates_dir;
-use super::stdout_error;
+use super::print;
 
 pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
     check_templates_dir(args.templates.as_deref())?;
@@ -65,10 +64,7 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
             text
         }
     };
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|e| stdout_error(&e))?;
+    print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -66,13 +66,13 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
         Access::ReadWrite => {
             // WAL lets readers work while an ingest writes; NORMAL sync is
             // durable across process crashes, which is what CI runners do.
-            conn.pragma_update(None, "journal_mode", "WAL")
-                .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
-                .map_err(|e| error::sqlite(path, &e))?;
+            with_retries(|| {
+                conn.pragma_update(None, "journal_mode", "WAL")
+                    .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
+            })
+            .map_err(|e| error::sqlite(path, &e))?;
             if found < latest {
-                embedded::migrations::runner()
-                    .run(&mut conn)
-                    .map_err(|e| migration_error(path, &e))?;
+                migrate(&mut conn, path, latest)?;
             }
         }
         Access::ReadOnly if found < latest => {
@@ -87,7 +87,60 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
     // A large page cache keeps the interning lookups of a big ingest in memory.
     conn.pragma_update(None, "cache_size", -64_000)
         .map_err(|e| error::sqlite(path, &e))?;
+    // A cap on the database's size, in pages: lets a test (or a cautious
+    // user) see what a full disk does without filling one.
+    if let Some(pages) = std::env::var("PROF_MAX_PAGE_COUNT")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+    {
+        conn.pragma_update(None, "max_page_count", pages)
+            .map_err(|e| error::sqlite(path, &e))?;
+    }
     Ok(conn)
+}
+
+/// Applies the pending migrations, all in one transaction. Several processes
+/// opening a new database at once race here: a loser finds the schema
+/// already current and goes on; anything else is retried with backoff.
+fn migrate(conn: &mut Connection, path: &Path, latest: i64) -> Result<()> {
+    let mut delay = Duration::from_millis(5);
+    let mut attempts = 0;
+    loop {
+        let failure = match embedded::migrations::runner().set_grouped(true).run(conn) {
+            Ok(_) => return Ok(()),
+            Err(e) => e,
+        };
+        if schema_version(conn).is_ok_and(|version| version >= latest) {
+            return Ok(());
+        }
+        attempts += 1;
+        if attempts == 12 {
+            return Err(migration_error(path, &failure));
+        }
+        std::thread::sleep(delay);
+        delay = (delay * 2).min(Duration::from_secs(1));
+    }
+}
+
+/// Runs `operation` again while SQLite says the database is busy, with
+/// backoff; the busy timeout covers most waits, not every lock SQLite takes.
+pub fn with_retries<T>(mut operation: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let mut delay = Duration::from_millis(5);
+    let started = std::time::Instant::now();
+    loop {
+        match operation() {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(delay);
+                delay = (delay * 2).min(Duration::from_millis(500));
+            }
+            result => return result,
+        }
+    }
 }
 
 /// Opens a fresh in-memory database with the full schema, for tests.

@@ -287,3 +287,9 @@ pub fn metric_history(
     out.reverse();
     Ok(out)
 }
+
+/// Whether any run was recorded on `branch`.
+pub fn branch_has_runs(conn: &Connection, branch: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM runs WHERE branch = ?1)")?
+        .query_row([branch], |row| row.get(0))
+}

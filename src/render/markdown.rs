@@ -126,12 +126,18 @@ pub fn render_template(env: &Environment<'_>, name: &str, ctx: Value) -> Result<
 }
 
 fn template_error(name: &str, error: &minijinja::Error) -> Error {
-    let mut detail = error.to_string();
-    if let Some(line) = error.line() {
-        detail = format!("line {line}: {detail}");
-    }
+    // minijinja's Display already ends with "(in NAME:LINE)"; the kind and
+    // detail are what the user needs, with the line once.
+    let detail = match error.detail() {
+        Some(detail) => format!("{}: {detail}", error.kind()),
+        None => error.kind().to_string(),
+    };
+    let location = match (error.name(), error.line()) {
+        (Some(file), Some(line)) => format!("{file}:{line}"),
+        _ => name.to_string(),
+    };
     Error::Template {
-        name: name.to_string(),
+        name: location,
         detail: format!("{detail} (fix the template or remove the override)"),
     }
 }

@@ -502,7 +502,9 @@ fn templates_can_be_overridden_by_name() {
         .args(["compare", "1", "2", "--templates", dir.to_str().unwrap()])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("template compare.md.j2: line 1:"));
+        .stderr(predicate::str::contains(
+            "template compare.md.j2:1: syntax error",
+        ));
 }
 
 #[test]

@@ -242,7 +242,7 @@ fn a_key_named_twice_keeps_its_first_value_and_warns() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "1 entries name a label key twice; the first value was kept",
+            "1 entry names a label key twice; the first value was kept",
         ));
     let group: String = sandbox
         .conn()
@@ -313,7 +313,7 @@ fn bad_inputs_fail_cleanly_and_change_nothing() {
     let before = dump(&sandbox.db());
     let example = std::fs::read_to_string(shared_data("metrics.example.json")).unwrap();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("not-json.json", b"hello".to_vec(), "1:1: not valid JSON"),
+        ("not-json.json", b"hello".to_vec(), ":1:1: not valid JSON"),
         (
             "truncated.json",
             example.as_bytes()[..example.len() / 2].to_vec(),
@@ -324,7 +324,7 @@ fn bad_inputs_fail_cleanly_and_change_nothing() {
         (
             "not-a-pair.json",
             br#"{"gauge": [{"labels": [["group"]], "metric": "m", "value": "1"}]}"#.to_vec(),
-            "1:32: a label must be a [key, value] pair",
+            ":1:32: a label must be a [key, value] pair",
         ),
         (
             "triple.json",
@@ -431,7 +431,7 @@ fn one_bad_file_among_several_fails_alone() {
     assert_eq!(String::from_utf8(output.stdout).unwrap(), "1\n2\n");
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.contains("bad.json: 1:1: the file ends early"),
+        stderr.contains("bad.json:1:1: the file ends early"),
         "{stderr}"
     );
     assert!(

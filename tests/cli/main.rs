@@ -3,6 +3,7 @@
 
 mod compare;
 mod ingest;
+mod reliability;
 mod report;
 mod semantics;
 mod sqlite_shell;

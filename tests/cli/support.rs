@@ -30,7 +30,12 @@ impl Sandbox {
     /// `prof` running in the sandbox with its database, and without the CI
     /// variables of whatever machine runs the tests.
     pub fn prof(&self) -> Command {
-        let mut command = Command::cargo_bin("prof").expect("the prof binary is built");
+        Command::from_std(self.command())
+    }
+
+    /// The same as [`Sandbox::prof`], as a plain command to spawn.
+    pub fn command(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("prof"));
         command
             .current_dir(self.dir.path())
             .env("PROF_DB", self.db())
