@@ -3,7 +3,7 @@
 //! the BMF file and the summary, with prof's corrected numbers, going
 //! through a temporary database unless `--db` names one.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, LegacyArgs, LegacyCommand};
@@ -15,7 +15,7 @@ use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::summary::{self, Entry};
 
-use super::compare::{write_file, write_markdown};
+use super::compare::{check_output_dir, write_file, write_markdown};
 use super::print;
 
 pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
@@ -53,15 +53,24 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
         proofs_per_device: args.proofs_per_device as usize,
         ..ReportOptions::default()
     };
-    let mut reports: Vec<(Report, String)> = Vec::with_capacity(count);
+    for path in [args.output_json.as_ref(), summary_path(args)]
+        .into_iter()
+        .flatten()
+    {
+        check_output_dir(path)?;
+    }
+    let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
+    // Every input is stored before any output is written, so a bad file
+    // leaves no half-written set of reports behind.
+    let mut pairs: Vec<(i64, Option<i64>)> = Vec::with_capacity(count);
     for (i, path) in args.json_paths.iter().enumerate() {
         let name = args.names.as_ref().map(|names| names[i].clone());
-        let ingest_options = IngestOptions {
-            name: name.clone(),
-            created_at: ingest::now(),
+        let head_options = IngestOptions {
+            name,
+            created_at: modified(path),
             ..IngestOptions::default()
         };
-        let head = run_id(ingest::ingest_file(&mut conn, path, &ingest_options)?);
+        let head = run_id(ingest::ingest_file(&mut conn, path, &head_options)?);
         // The original's rule: a previous file that does not exist means a
         // new benchmark.
         let prev = args
@@ -71,18 +80,23 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
             .filter(|p| p.exists());
         let base = match prev {
             Some(prev) => {
-                let head_name: String = conn
-                    .query_row("SELECT name FROM runs WHERE id = ?1", [head], |r| r.get(0))
-                    .map_err(|e| error::sqlite(&db_path, &e))?;
+                let head_name = db::queries::run(&conn, head)
+                    .map_err(sql)?
+                    .expect("the run was just stored")
+                    .name;
                 let prev_options = IngestOptions {
                     name: Some(head_name),
-                    ..ingest_options.clone()
+                    created_at: modified(prev),
+                    ..IngestOptions::default()
                 };
                 Some(run_id(ingest::ingest_file(&mut conn, prev, &prev_options)?))
             }
             None => None,
         };
-        let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
+        pairs.push((head, base));
+    }
+    let mut reports: Vec<(Report, String)> = Vec::with_capacity(count);
+    for (path, (head, base)) in args.json_paths.iter().zip(pairs) {
         let head_run = db::queries::run(&conn, head)
             .map_err(sql)?
             .expect("the run was just stored");
@@ -124,6 +138,24 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn summary_path(args: &LegacyArgs) -> Option<&PathBuf> {
+    match &args.command {
+        Some(LegacyCommand::Summary(summary)) => summary.summary_md_path.as_ref(),
+        None => None,
+    }
+}
+
+/// A file's modification time as a run's time: the same files give the same
+/// reports, byte for byte.
+fn modified(path: &Path) -> String {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|time| jiff::Timestamp::try_from(time).ok())
+        .map(ingest::format_time)
+        .unwrap_or_else(ingest::now)
 }
 
 fn run_id(outcome: Outcome) -> i64 {

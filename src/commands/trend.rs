@@ -91,17 +91,25 @@ fn pick_owner(
         many => {
             let names: std::collections::BTreeSet<&str> =
                 many.iter().map(|(n, _)| n.as_str()).collect();
-            let list = |items: Vec<String>| items.join(", ");
-            if names.len() > 1 {
-                Err(Error::usage(format!(
+            let groups: std::collections::BTreeSet<&str> =
+                many.iter().map(|(_, g)| g.as_str()).collect();
+            let list = |items: std::collections::BTreeSet<&str>| {
+                items.into_iter().collect::<Vec<_>>().join(", ")
+            };
+            match (names.len() > 1, groups.len() > 1) {
+                (true, true) => Err(Error::usage(format!(
+                    "`{metric}` is in several benchmarks ({}) and groups ({}); choose with --name and --group",
+                    list(names),
+                    list(groups)
+                ))),
+                (true, false) => Err(Error::usage(format!(
                     "`{metric}` is in several benchmarks ({}); choose one with --name",
-                    list(names.into_iter().map(str::to_string).collect())
-                )))
-            } else {
-                Err(Error::usage(format!(
+                    list(names)
+                ))),
+                _ => Err(Error::usage(format!(
                     "`{metric}` is in several groups ({}); choose one with --group",
-                    list(many.iter().map(|(_, g)| g.clone()).collect())
-                )))
+                    list(groups)
+                ))),
             }
         }
     }

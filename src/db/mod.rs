@@ -48,10 +48,18 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
         Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
     } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| error::sqlite(path, &e))?;
-    conn.busy_timeout(BUSY_TIMEOUT)
-        .map_err(|e| error::sqlite(path, &e))?;
-    let found = schema_version(&conn).map_err(|e| error::sqlite(path, &e))?;
+    let (mut conn, found) = match connect(path, flags) {
+        Ok(opened) => opened,
+        // A reader that may not create the WAL index beside a read-only
+        // database (a downloaded CI artifact, a shared copy) reads it as an
+        // immutable file instead: no locks, so only where nobody can write.
+        Err(e) if access == Access::ReadOnly && cannot_write_beside(&e) => connect(
+            Path::new(&immutable_uri(path)),
+            flags | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(|e| error::sqlite(path, &e))?,
+        Err(e) => return Err(error::sqlite(path, &e)),
+    };
     let latest = latest_schema_version();
     if found > latest {
         return Err(Error::database(
@@ -97,6 +105,39 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
             .map_err(|e| error::sqlite(path, &e))?;
     }
     Ok(conn)
+}
+
+fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<(Connection, i64)> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let found = schema_version(&conn)?;
+    Ok((conn, found))
+}
+
+fn cannot_write_beside(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(
+            rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::SystemIoFailure
+        )
+    )
+}
+
+/// `file:PATH?immutable=1`, with the characters a URI gives meaning escaped.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for ch in path.to_string_lossy().chars() {
+        match ch {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 /// Applies the pending migrations, all in one transaction. Several processes

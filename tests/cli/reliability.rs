@@ -309,8 +309,15 @@ fn read_only_files_and_directories_refuse_writes_and_still_serve_reads() {
     )
     .unwrap();
 
-    // A database file the user cannot write: ingest fails cleanly, reading
-    // commands work (they open the database read-only).
+    // A database file the user cannot write, with no WAL index beside it
+    // that the user could use: ingest fails cleanly, reading commands work.
+    let conn = sandbox.conn();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(conn);
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", sandbox.db().display()));
+    }
     chmod(&sandbox.db(), 0o444);
     let output = as_nobody(&sandbox, &["ingest", "more.json"]);
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -367,7 +367,7 @@ fn trend_asks_which_benchmark_or_group_when_several_have_the_metric() {
     let sandbox = history();
     let (code, _, stderr) = run(&sandbox, &["trend", "trace_gen_time_ms"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("`trace_gen_time_ms` is in several benchmarks (ecrecover_program, fibonacci, memcmp, reth); choose one with --name"), "{stderr}");
+    assert!(stderr.contains("`trace_gen_time_ms` is in several benchmarks (ecrecover_program, fibonacci, memcmp, reth) and groups ("), "{stderr}");
     let (code, _, stderr) = run(
         &sandbox,
         &["trend", "trace_gen_time_ms", "--name", "ecrecover_program"],
