@@ -8,8 +8,7 @@ use rusqlite::{Connection, Row};
 
 use crate::model::{GroupProofRow, GroupStatRow, RunRow, SampleValue};
 
-const RUN_COLUMNS: &str = "r.id, r.name, r.commit_sha, r.branch, r.created_at, r.source_path,
-                           t.serial_s, t.parallel_s, t.estimated";
+const RUN_COLUMNS: &str = "id, name, commit_sha, branch, created_at, source_path";
 
 fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
     Ok(RunRow {
@@ -19,10 +18,28 @@ fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
         branch: row.get(3)?,
         created_at: row.get(4)?,
         source_path: row.get(5)?,
-        serial_s: row.get(6)?,
-        parallel_s: row.get(7)?,
-        estimated: row.get(8)?,
+        serial_s: 0.0,
+        parallel_s: 0.0,
+        estimated: false,
     })
+}
+
+/// Fills in a run's totals. These are `run_totals` for one run, read from
+/// `group_proof_time` with the run as a parameter: SQLite pushes a bound
+/// run_id into that view, not into `run_totals`' join, so this stays fast
+/// however long the history.
+fn with_totals(conn: &Connection, mut run: RunRow) -> rusqlite::Result<RunRow> {
+    let (serial, parallel, estimated): (f64, f64, bool) = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(serial_ms), 0) / 1000.0, COALESCE(SUM(parallel_ms), 0) / 1000.0,
+                    COALESCE(MAX(estimated), 0)
+             FROM group_proof_time WHERE run_id = ?1",
+        )?
+        .query_row([run.id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    run.serial_s = serial;
+    run.parallel_s = parallel;
+    run.estimated = estimated;
+    Ok(run)
 }
 
 /// Runs, newest first, optionally of one benchmark.
@@ -32,24 +49,26 @@ pub fn list_runs(
     limit: u32,
 ) -> rusqlite::Result<Vec<RunRow>> {
     let sql = format!(
-        "SELECT {RUN_COLUMNS} FROM runs AS r JOIN run_totals AS t ON t.run_id = r.id
-         WHERE ?1 IS NULL OR r.name = ?1
-         ORDER BY r.id DESC LIMIT ?2"
+        "SELECT {RUN_COLUMNS} FROM runs
+         WHERE ?1 IS NULL OR name = ?1
+         ORDER BY id DESC LIMIT ?2"
     );
     let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map(rusqlite::params![name, limit], run_row)?;
-    rows.collect()
+    let rows: Vec<RunRow> = statement
+        .query_map(rusqlite::params![name, limit], run_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter().map(|run| with_totals(conn, run)).collect()
 }
 
 /// One run by id.
 pub fn run(conn: &Connection, id: i64) -> rusqlite::Result<Option<RunRow>> {
     use rusqlite::OptionalExtension;
-    let sql = format!(
-        "SELECT {RUN_COLUMNS} FROM runs AS r JOIN run_totals AS t ON t.run_id = r.id WHERE r.id = ?1"
-    );
-    conn.prepare_cached(&sql)?
+    let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1");
+    let run = conn
+        .prepare_cached(&sql)?
         .query_row([id], run_row)
-        .optional()
+        .optional()?;
+    run.map(|run| with_totals(conn, run)).transpose()
 }
 
 /// `group_stats` of one run, by weight, group and metric.
@@ -194,13 +213,15 @@ pub fn commits_matching(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec
 /// Every benchmark's newest run at `commit`, by name.
 pub fn newest_runs_at_commit(conn: &Connection, commit: &str) -> rusqlite::Result<Vec<RunRow>> {
     let sql = format!(
-        "SELECT {RUN_COLUMNS} FROM runs AS r JOIN run_totals AS t ON t.run_id = r.id
-         WHERE r.id IN (SELECT MAX(id) FROM runs WHERE commit_sha = ?1 GROUP BY name)
-         ORDER BY r.name"
+        "SELECT {RUN_COLUMNS} FROM runs
+         WHERE id IN (SELECT MAX(id) FROM runs WHERE commit_sha = ?1 GROUP BY name)
+         ORDER BY name"
     );
     let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map([commit], run_row)?;
-    rows.collect()
+    let rows: Vec<RunRow> = statement
+        .query_map([commit], run_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter().map(|run| with_totals(conn, run)).collect()
 }
 
 /// The newest run of benchmark `name` at exactly `commit`.

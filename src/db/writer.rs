@@ -183,7 +183,32 @@ pub struct RunWriter<'t> {
     pairs: Vec<(i64, i64)>,
     /// The label set's `items` text, built in place for each entry.
     items: String,
+    /// Samples waiting for a multi-row insert: one statement per
+    /// [`SAMPLE_ROWS`] rows costs far less than one per row.
+    pending: Vec<PendingSample>,
+    insert_samples: rusqlite::Statement<'t>,
     counts: WriteCounts,
+}
+
+/// Rows per multi-row sample insert (7 parameters each, well under SQLite's
+/// limit of 32,766).
+const SAMPLE_ROWS: usize = 128;
+
+struct PendingSample {
+    seq: i64,
+    label_set_id: i64,
+    metric_id: i64,
+    kind: i64,
+    value: Option<f64>,
+    nonfinite: Option<String>,
+}
+
+fn insert_samples_sql(rows: usize) -> String {
+    let row = "(?, ?, ?, ?, ?, ?, ?)";
+    let values = vec![row; rows].join(", ");
+    format!(
+        "INSERT INTO samples (run_id, seq, label_set_id, metric_id, kind, value, nonfinite) VALUES {values}"
+    )
 }
 
 impl<'t> RunWriter<'t> {
@@ -227,6 +252,8 @@ impl<'t> RunWriter<'t> {
             phase_key_id: None,
             pairs: Vec::with_capacity(16),
             items: String::with_capacity(128),
+            pending: Vec::with_capacity(SAMPLE_ROWS),
+            insert_samples: tx.prepare(&insert_samples_sql(SAMPLE_ROWS))?,
             counts: WriteCounts::default(),
         })
     }
@@ -250,29 +277,58 @@ impl<'t> RunWriter<'t> {
             (Some(entry.value), None)
         } else {
             self.counts.nonfinite += 1;
-            (None, Some(entry.nonfinite_text.as_deref().unwrap_or("NaN")))
+            (
+                None,
+                Some(entry.nonfinite_text.as_deref().unwrap_or("NaN").to_string()),
+            )
         };
-        self.tx
-            .prepare_cached(
-                "INSERT INTO samples (run_id, seq, label_set_id, metric_id, kind, value, nonfinite)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                self.run_id,
-                seq as i64,
-                label_set_id,
-                metric_id,
-                entry.kind.code(),
-                value,
-                nonfinite
-            ])?;
+        self.pending.push(PendingSample {
+            seq: seq as i64,
+            label_set_id,
+            metric_id,
+            kind: entry.kind.code(),
+            value,
+            nonfinite,
+        });
         self.counts.samples += 1;
+        if self.pending.len() == SAMPLE_ROWS {
+            self.flush_samples()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending samples: a full batch through the prepared
+    /// multi-row statement, a partial one (at the end) through its own.
+    fn flush_samples(&mut self) -> rusqlite::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let mut partial;
+        let statement = if self.pending.len() == SAMPLE_ROWS {
+            &mut self.insert_samples
+        } else {
+            partial = self.tx.prepare(&insert_samples_sql(self.pending.len()))?;
+            &mut partial
+        };
+        for (i, sample) in self.pending.iter().enumerate() {
+            let at = i * 7;
+            statement.raw_bind_parameter(at + 1, self.run_id)?;
+            statement.raw_bind_parameter(at + 2, sample.seq)?;
+            statement.raw_bind_parameter(at + 3, sample.label_set_id)?;
+            statement.raw_bind_parameter(at + 4, sample.metric_id)?;
+            statement.raw_bind_parameter(at + 5, sample.kind)?;
+            statement.raw_bind_parameter(at + 6, sample.value)?;
+            statement.raw_bind_parameter(at + 7, sample.nonfinite.as_deref())?;
+        }
+        statement.raw_execute()?;
+        self.pending.clear();
         Ok(())
     }
 
     /// Records the run's digest and counts, and stores its aggregates from
     /// `group_stats_computed` and `proof_deal_order`.
-    pub fn finish(self, content_sha256: &str) -> rusqlite::Result<WriteCounts> {
+    pub fn finish(mut self, content_sha256: &str) -> rusqlite::Result<WriteCounts> {
+        self.flush_samples()?;
         let tx = self.tx;
         tx.prepare_cached(
             "UPDATE runs SET content_sha256 = ?2, entries = ?3, zero_counters = ?4, nonfinite = ?5

@@ -3,6 +3,7 @@
 
 mod compare;
 mod ingest;
+mod properties;
 mod reliability;
 mod report;
 mod semantics;

@@ -7,14 +7,16 @@ use std::path::Path;
 use crate::support::{Sandbox, all_shared_data, shared_data};
 
 /// One sample as SEMANTICS sees it.
-struct Sample {
+pub(crate) struct Sample {
     labels: BTreeMap<String, String>,
     metric: String,
     value: f64,
 }
 
-/// Samples in file order: non-zero counters and all gauges, finite only.
-fn load(path: &Path) -> Vec<Sample> {
+/// Samples in file order: non-zero counters and all gauges. Non-finite
+/// values are kept (they still are a metric's first occurrence) and left out
+/// of every statistic.
+pub(crate) fn load(path: &Path) -> Vec<Sample> {
     let text = std::fs::read_to_string(path).unwrap();
     let document: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut samples = Vec::new();
@@ -24,7 +26,7 @@ fn load(path: &Path) -> Vec<Sample> {
                 serde_json::Value::String(s) => s.trim().parse::<f64>().unwrap(),
                 other => other.as_f64().unwrap(),
             };
-            if kind == "counter" && value == 0.0 || !value.is_finite() {
+            if kind == "counter" && value == 0.0 {
                 continue;
             }
             let mut labels = BTreeMap::new();
@@ -45,11 +47,11 @@ fn load(path: &Path) -> Vec<Sample> {
 }
 
 #[derive(Debug, Default, Clone, Copy)]
-struct Stats {
-    count: usize,
-    sum: f64,
-    min: f64,
-    max: f64,
+pub(crate) struct Stats {
+    pub(crate) count: usize,
+    pub(crate) sum: f64,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
 }
 
 impl Stats {
@@ -64,10 +66,10 @@ impl Stats {
     }
 }
 
-type GroupStats = BTreeMap<(String, String), Stats>;
+pub(crate) type GroupStats = BTreeMap<(String, String), Stats>;
 
 /// SEMANTICS "Statistics per (group, metric)", derived metrics included.
-fn group_stats(samples: &[Sample]) -> GroupStats {
+pub(crate) fn group_stats(samples: &[Sample]) -> GroupStats {
     let mut stats = GroupStats::new();
     let mut add = |group: &str, metric: &str, value: f64| {
         stats
@@ -79,7 +81,7 @@ fn group_stats(samples: &[Sample]) -> GroupStats {
     let mut by_set: Vec<(&BTreeMap<String, String>, HashMap<&str, f64>)> = Vec::new();
     let mut slots: HashMap<&BTreeMap<String, String>, usize> = HashMap::new();
     for sample in samples {
-        if let Some(group) = sample.labels.get("group") {
+        if let (Some(group), true) = (sample.labels.get("group"), sample.value.is_finite()) {
             add(group, &sample.metric, sample.value);
         }
         let slot = *slots.entry(&sample.labels).or_insert_with(|| {
@@ -105,13 +107,17 @@ fn group_stats(samples: &[Sample]) -> GroupStats {
                 .get("execute_metered_time_ms")
                 .copied()
                 .unwrap_or(0.0);
-            add(group, "total_proof_time_ms", metered + exec + trace + prove);
+            // A non-finite part makes a non-finite total: out of statistics.
+            let total = metered + exec + trace + prove;
+            if total.is_finite() {
+                add(group, "total_proof_time_ms", total);
+            }
         }
     }
     let mut blobs: BTreeMap<(String, String), f64> = BTreeMap::new();
     for sample in samples
         .iter()
-        .filter(|s| s.metric == "generate_blob_time_ms")
+        .filter(|s| s.metric == "generate_blob_time_ms" && s.value.is_finite())
     {
         if let (Some(group), Some(idx)) = (sample.labels.get("group"), sample.labels.get("idx")) {
             *blobs.entry((group.clone(), idx.clone())).or_default() += sample.value;
@@ -179,7 +185,7 @@ fn proof_times(stats: &GroupStats) -> BTreeMap<String, (f64, f64, bool)> {
     out
 }
 
-fn close(a: f64, b: f64) -> bool {
+pub(crate) fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
