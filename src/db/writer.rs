@@ -187,8 +187,14 @@ pub struct RunWriter<'t> {
     /// [`SAMPLE_ROWS`] rows costs far less than one per row.
     pending: Vec<PendingSample>,
     insert_samples: rusqlite::Statement<'t>,
+    /// Label sets read ahead (see `prefetch_after`), and up to which id.
+    prefetched: u64,
+    prefetched_to: i64,
     counts: WriteCounts,
 }
+
+/// Label sets read ahead after a lookup hit.
+const PREFETCH: u64 = 4096;
 
 /// Rows per multi-row sample insert (7 parameters each, well under SQLite's
 /// limit of 32,766).
@@ -254,6 +260,8 @@ impl<'t> RunWriter<'t> {
             items: String::with_capacity(128),
             pending: Vec::with_capacity(SAMPLE_ROWS),
             insert_samples: tx.prepare(&insert_samples_sql(SAMPLE_ROWS))?,
+            prefetched: 0,
+            prefetched_to: 0,
             counts: WriteCounts::default(),
         })
     }
@@ -451,6 +459,26 @@ impl<'t> RunWriter<'t> {
         result
     }
 
+    /// A file seen before meets its label sets again in the order their ids
+    /// were given, so after a hit on `id` the sets that follow it are read in
+    /// one range scan instead of one lookup each. The budget keeps a file
+    /// that shares few sets with the database from reading many.
+    fn prefetch_after(&mut self, id: i64) -> rusqlite::Result<()> {
+        if id < self.prefetched_to || self.prefetched > self.counts.entries + PREFETCH {
+            return Ok(());
+        }
+        let mut statement =
+            self.tx.prepare_cached("SELECT id, items FROM label_sets WHERE id > ?1 AND id <= ?2")?;
+        let mut rows = statement.query([id, id + PREFETCH as i64])?;
+        while let Some(row) = rows.next()? {
+            let items: String = row.get(1)?;
+            self.label_set_ids.entry(items.into_boxed_str()).or_insert(row.get(0)?);
+            self.prefetched += 1;
+        }
+        self.prefetched_to = id + PREFETCH as i64;
+        Ok(())
+    }
+
     fn lookup_or_insert_label_set(&mut self, pairs: &[(i64, i64)]) -> rusqlite::Result<i64> {
         if let Some(&id) = self.label_set_ids.get(self.items.as_str()) {
             return Ok(id);
@@ -466,6 +494,9 @@ impl<'t> RunWriter<'t> {
                 .query_row([self.items.as_str()], |row| row.get(0))
                 .optional()?
         };
+        if let Some(id) = found {
+            self.prefetch_after(id)?;
+        }
         let id = match found {
             Some(id) => id,
             None => {
