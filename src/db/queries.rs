@@ -157,6 +157,19 @@ pub fn label_set_items(conn: &Connection, label_set_id: i64) -> rusqlite::Result
         .query_row([label_set_id], |row| row.get(0))
 }
 
+/// The `items` of label sets `first` to `first + count - 1`: a run's label
+/// sets were mostly created together, so one range scan serves many.
+pub fn label_set_items_range(
+    conn: &Connection,
+    first: i64,
+    count: i64,
+) -> rusqlite::Result<Vec<(i64, String)>> {
+    let mut statement =
+        conn.prepare_cached("SELECT id, items FROM label_sets WHERE id >= ?1 AND id < ?2")?;
+    let rows = statement.query_map([first, first + count], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}
+
 /// Every label key by id.
 pub fn label_keys(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>> {
     let mut statement = conn.prepare_cached("SELECT id, key FROM label_keys")?;

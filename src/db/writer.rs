@@ -467,12 +467,15 @@ impl<'t> RunWriter<'t> {
         if id < self.prefetched_to || self.prefetched > self.counts.entries + PREFETCH {
             return Ok(());
         }
-        let mut statement =
-            self.tx.prepare_cached("SELECT id, items FROM label_sets WHERE id > ?1 AND id <= ?2")?;
+        let mut statement = self
+            .tx
+            .prepare_cached("SELECT id, items FROM label_sets WHERE id > ?1 AND id <= ?2")?;
         let mut rows = statement.query([id, id + PREFETCH as i64])?;
         while let Some(row) = rows.next()? {
             let items: String = row.get(1)?;
-            self.label_set_ids.entry(items.into_boxed_str()).or_insert(row.get(0)?);
+            self.label_set_ids
+                .entry(items.into_boxed_str())
+                .or_insert(row.get(0)?);
             self.prefetched += 1;
         }
         self.prefetched_to = id + PREFETCH as i64;

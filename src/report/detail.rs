@@ -25,6 +25,9 @@ const GPU_METRICS: [&str; 4] = [
 /// At most this many points in the GPU memory chart.
 const CHART_POINTS: usize = 1000;
 
+/// Label sets read per range scan.
+const ITEMS_AHEAD: i64 = 4096;
+
 /// The rows of the detailed tables for both runs of a report, keyed by ids
 /// so that names are resolved once per label set, not once per sample.
 struct Index<'c> {
@@ -39,6 +42,8 @@ struct Index<'c> {
     row_of_values: HashMap<(usize, Vec<i64>), usize>,
     rows: Vec<Row>,
     row_of_label_set: HashMap<i64, usize>,
+    /// Label sets' `items` read ahead in id ranges, taken out as they are used.
+    items: HashMap<i64, String>,
     /// Label sets with a `module` label: the GPU memory samples.
     gpu_sets: HashMap<i64, GpuSet>,
 }
@@ -86,6 +91,7 @@ impl<'c> Index<'c> {
             row_of_values: HashMap::new(),
             rows: Vec::new(),
             row_of_label_set: HashMap::new(),
+            items: HashMap::new(),
             gpu_sets: HashMap::new(),
         })
     }
@@ -143,7 +149,16 @@ impl<'c> Index<'c> {
         if let Some(&row) = self.row_of_label_set.get(&label_set_id) {
             return Ok(row);
         }
-        let items = queries::label_set_items(self.conn, label_set_id)?;
+        if !self.items.contains_key(&label_set_id) {
+            for (id, items) in queries::label_set_items_range(self.conn, label_set_id, ITEMS_AHEAD)?
+            {
+                self.items.entry(id).or_insert(items);
+            }
+        }
+        let items = match self.items.remove(&label_set_id) {
+            Some(items) => items,
+            None => queries::label_set_items(self.conn, label_set_id)?,
+        };
         let pairs: Vec<(i64, i64)> =
             serde_json::from_str::<Vec<(i64, i64)>>(&items).unwrap_or_default();
         let kept: Vec<(i64, i64)> = pairs
