@@ -184,6 +184,20 @@ pub fn with_retries<T>(mut operation: impl FnMut() -> rusqlite::Result<T>) -> ru
     }
 }
 
+/// Creates a database at schema `version` only, as that version of prof
+/// left it: how `tests/fixtures/schema-v1.db` was made (see
+/// `examples/schema_fixture.rs`).
+pub fn create_at_version(path: &Path, version: i32) -> Result<Connection> {
+    let mut conn = Connection::open(path).map_err(|e| error::sqlite(path, &e))?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(|e| error::sqlite(path, &e))?;
+    embedded::migrations::runner()
+        .set_target(refinery::Target::Version(version))
+        .run(&mut conn)
+        .map_err(|e| migration_error(path, &e))?;
+    Ok(conn)
+}
+
 /// Opens a fresh in-memory database with the full schema, for tests.
 pub fn open_in_memory() -> Connection {
     let mut conn = Connection::open_in_memory().expect("in-memory SQLite always opens");

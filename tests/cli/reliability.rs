@@ -442,3 +442,69 @@ fn hostile_inputs_are_stored_or_refused_without_a_crash() {
     sandbox.ingest(&keys, &["--name", "keys"]);
     assert!(count(&sandbox, "SELECT COUNT(*) FROM label_keys") > 1_000_000);
 }
+
+#[test]
+fn a_database_from_schema_version_one_upgrades_in_place_with_its_data() {
+    let sandbox = Sandbox::new();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1.db");
+    std::fs::copy(&fixture, sandbox.db()).unwrap();
+    let version =
+        |sandbox: &Sandbox| count(sandbox, "SELECT MAX(version) FROM refinery_schema_history");
+    assert_eq!(version(&sandbox), 1, "the fixture is at schema version 1");
+    let before: Vec<(i64, String, String)> = sandbox
+        .conn()
+        .prepare("SELECT id, name, commit_sha FROM runs ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    // A reading command upgrades it, and the old runs read as they did.
+    let output = sandbox
+        .prof()
+        .args(["runs", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(version(&sandbox), prof::db::latest_schema_version());
+    let runs: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(runs[0]["serial_s"], 52.438);
+    let after: Vec<(i64, String, String)> = sandbox
+        .conn()
+        .prepare("SELECT id, name, commit_sha FROM runs ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(before, after);
+    // What version 2 added works on the old runs: metric_history and trend.
+    assert_eq!(
+        count(
+            &sandbox,
+            "SELECT COUNT(*) FROM metric_history WHERE metric = 'total_proof_time_ms'"
+        ),
+        2
+    );
+    sandbox
+        .prof()
+        .args([
+            "trend",
+            "total_proof_time_ms",
+            "--group",
+            "ecrecover_program",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "2,2222222,main,2026-01-01T00:00:00Z,2963,27,",
+        ));
+    // And it takes new runs.
+    sandbox.ingest(&bundled("fibonacci.base.json"), &["--commit", "3333333"]);
+}
