@@ -2,6 +2,7 @@
 //! checks) and the runtime SQL that reads it. The writer for ingest lives in
 //! [`writer`]; what the numbers mean lives in `migrations/` as views.
 
+mod aggregates;
 pub mod queries;
 pub mod writer;
 

@@ -5,10 +5,10 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::Connection;
-use serde::Serialize;
 
 use super::cell::{Better, Cell};
-use super::{DetailedRow, DetailedTable, GpuMemory, InstructionCount, ModulePeak, Report};
+use super::gpu::{self, GpuPoint};
+use super::{DetailedRow, DetailedTable, GpuMemory, InstructionCount, Report};
 use crate::db::queries;
 
 /// Label keys whose values are long call stacks: dropped from the tables
@@ -21,9 +21,6 @@ const GPU_METRICS: [&str; 4] = [
     "gpu_mem.local_peak_bytes",
     "gpu_mem.reserved_bytes",
 ];
-
-/// At most this many points in the GPU memory chart.
-const CHART_POINTS: usize = 1000;
 
 /// Label sets read per range scan.
 const ITEMS_AHEAD: i64 = 4096;
@@ -62,15 +59,6 @@ struct GpuSet {
     at: String,
     head: [Option<f64>; 4],
     base: [Option<f64>; 4],
-}
-
-/// One GPU memory sample: timestamp, and current, local peak and reserved
-/// memory in GB, with its module and context.
-struct GpuPoint {
-    timestamp_ms: f64,
-    gb: [f64; 3],
-    module: String,
-    at: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -402,25 +390,6 @@ fn instruction_counts(index: &Index<'_>, compared: bool) -> Vec<InstructionCount
     rows
 }
 
-/// The GPU memory chart's geometry, ready for the SVG template.
-#[derive(Clone, Debug, Serialize)]
-pub struct Chart {
-    pub width: f64,
-    pub height: f64,
-    pub left: f64,
-    pub right: f64,
-    pub top: f64,
-    pub bottom: f64,
-    /// SVG path data for current, local peak and reserved memory.
-    pub current_path: String,
-    pub local_peak_path: String,
-    pub reserved_path: String,
-    /// (label, y) of each horizontal grid line.
-    pub y_ticks: Vec<(String, f64)>,
-    pub duration: String,
-    pub points: usize,
-}
-
 fn gpu_memory(index: &Index<'_>, compared: bool) -> Option<GpuMemory> {
     let points = |side: Side| -> Vec<GpuPoint> {
         let mut points: Vec<GpuPoint> = index
@@ -452,107 +421,8 @@ fn gpu_memory(index: &Index<'_>, compared: bool) -> Option<GpuMemory> {
         points
     };
     let head = points(Side::Head);
-    if head.is_empty() {
-        return None;
-    }
     let base = points(Side::Base);
-    fn peaks(points: &[GpuPoint]) -> BTreeMap<&str, (f64, &str)> {
-        let mut by_module: BTreeMap<&str, (f64, &str)> = BTreeMap::new();
-        for point in points {
-            let entry = by_module
-                .entry(point.module.as_str())
-                .or_insert((f64::MIN, ""));
-            if point.gb[1] > entry.0 {
-                *entry = (point.gb[1], point.at.as_str());
-            }
-        }
-        by_module
-    }
-    let head_peaks = peaks(&head);
-    let base_peaks = peaks(&base);
-    let mut modules: Vec<ModulePeak> = head_peaks
-        .iter()
-        .map(|(module, (gb, at))| ModulePeak {
-            module: module.to_string(),
-            peak_gb: Cell::compare(
-                Some(*gb),
-                base_peaks.get(module).map(|p| p.0),
-                compared,
-                Better::Lower,
-            ),
-            at: at.to_string(),
-        })
-        .collect();
-    modules.sort_by(|a, b| {
-        b.peak_gb
-            .value
-            .unwrap_or(0.0)
-            .total_cmp(&a.peak_gb.value.unwrap_or(0.0))
-            .then_with(|| a.module.cmp(&b.module))
-    });
-    Some(GpuMemory {
-        chart: chart(&head),
-        svg_file: None,
-        modules,
-    })
-}
-
-fn chart(points: &[GpuPoint]) -> Chart {
-    let step = points.len().div_ceil(CHART_POINTS).max(1);
-    let sampled: Vec<&GpuPoint> = points.iter().step_by(step).collect();
-    let (width, height, left, right, top, bottom) = (800.0, 400.0, 60.0, 20.0, 40.0, 50.0);
-    let plot_width = width - left - right;
-    let plot_height = height - top - bottom;
-    let first = sampled.first().map(|p| p.timestamp_ms).unwrap_or(0.0);
-    let last = sampled.last().map(|p| p.timestamp_ms).unwrap_or(0.0);
-    let span = if last > first { last - first } else { 1.0 };
-    let top_gb = sampled.iter().flat_map(|p| p.gb).fold(0.0_f64, f64::max) * 1.1;
-    let top_gb = if top_gb > 0.0 { top_gb } else { 1.0 };
-    let x = |ts: f64| left + (ts - first) / span * plot_width;
-    let y = |gb: f64| top + plot_height - gb / top_gb * plot_height;
-    let path = |series: usize| {
-        sampled
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                format!(
-                    "{}{:.1},{:.1}",
-                    if i == 0 { "M" } else { "L" },
-                    x(p.timestamp_ms),
-                    y(p.gb[series])
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let y_ticks = (0..=5)
-        .map(|i| {
-            let gb = top_gb * f64::from(i) / 5.0;
-            (format!("{gb:.1}"), (y(gb) * 10.0).round() / 10.0)
-        })
-        .collect();
-    let seconds = (last - first) / 1000.0;
-    let duration = if seconds < 60.0 {
-        format!("{seconds:.1}s")
-    } else if seconds < 3600.0 {
-        format!("{:.1}m", seconds / 60.0)
-    } else {
-        format!("{:.1}h", seconds / 3600.0)
-    };
-    Chart {
-        width,
-        height,
-        left,
-        right,
-        top,
-        bottom,
-        current_path: path(0),
-        local_peak_path: path(1),
-        reserved_path: path(2),
-        y_ticks,
-        duration,
-        points: sampled.len(),
-    }
+    gpu::memory(&head, &base, compared)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub mod build;
 pub mod cell;
 pub mod detail;
+pub mod gpu;
 pub mod headline;
 pub mod proof_time;
 pub mod regress;
@@ -124,7 +125,7 @@ pub struct InstructionCount {
 /// GPU memory over time, from `gpu_mem.*` gauges with a `module` label.
 #[derive(Clone, Debug, Serialize)]
 pub struct GpuMemory {
-    pub chart: detail::Chart,
+    pub chart: gpu::Chart,
     /// File name of the SVG beside the Markdown, when one is written.
     pub svg_file: Option<String>,
     pub modules: Vec<ModulePeak>,
