@@ -249,7 +249,12 @@ fn a_full_disk_is_one_clear_error_and_loses_nothing() {
 /// Runs prof as the unprivileged user `nobody`, so that file permissions
 /// apply even when the tests run as root.
 fn as_nobody(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
-    let prof = assert_cmd::cargo::cargo_bin("prof");
+    // A copy beside the sandbox: `nobody` may not reach the build directory.
+    let prof = sandbox.path("prof-bin");
+    if !prof.exists() {
+        std::fs::copy(assert_cmd::cargo::cargo_bin("prof"), &prof).unwrap();
+        chmod(&prof, 0o755);
+    }
     let mut command = if unsafe_is_root() {
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
