@@ -513,3 +513,58 @@ fn a_database_from_schema_version_one_upgrades_in_place_with_its_data() {
     // And it takes new runs.
     sandbox.ingest(&bundled("fibonacci.base.json"), &["--commit", "3333333"]);
 }
+
+/// A real full disk: a 2 MB tmpfs holding the database. Mounting needs
+/// root; where the machine refuses, the page-cap test above is what runs.
+#[test]
+fn a_full_tmpfs_is_one_clear_error_and_loses_nothing() {
+    let sandbox = Sandbox::new();
+    let mount_point = sandbox.path("small");
+    std::fs::create_dir(&mount_point).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .arg(&mount_point)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("tmpfs cannot be mounted here; the full disk is covered by the page-cap test");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(&mount_point);
+    let db = mount_point.join("prof.db");
+    let run = |file: &Path| {
+        sandbox
+            .prof()
+            .env("PROF_DB", &db)
+            .arg("ingest")
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&shared_data("metrics.example.json")).status.success());
+    let before = dump(&db);
+    let big = sandbox.path("big.json");
+    big_file(&big, 60_000);
+    let output = run(&big);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("the disk is full; nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(dump(&db), before);
+    assert!(
+        run(&shared_data("metrics.prev.example.json"))
+            .status
+            .success(),
+        "room left for a small run"
+    );
+}
