@@ -228,19 +228,12 @@ impl<'t> RunWriter<'t> {
         if let Some(&id) = self.metric_ids.get(name) {
             return Ok(id);
         }
-        let tx = self.tx;
-        let found = tx
-            .prepare_cached("SELECT id FROM metric_names WHERE name = ?1")?
-            .query_row([name], |row| row.get(0))
-            .optional()?;
-        let id = match found {
-            Some(id) => id,
-            None => {
-                tx.prepare_cached("INSERT INTO metric_names (name) VALUES (?1)")?
-                    .execute([name])?;
-                tx.last_insert_rowid()
-            }
-        };
+        let id = intern_unique(
+            self.tx,
+            "SELECT id FROM metric_names WHERE name = ?1",
+            "INSERT INTO metric_names (name) VALUES (?1)",
+            name,
+        )?;
         self.metric_ids.insert(name.into(), id);
         Ok(id)
     }
@@ -249,19 +242,12 @@ impl<'t> RunWriter<'t> {
         if let Some(&id) = self.key_ids.get(key) {
             return Ok(id);
         }
-        let tx = self.tx;
-        let found = tx
-            .prepare_cached("SELECT id FROM label_keys WHERE key = ?1")?
-            .query_row([key], |row| row.get(0))
-            .optional()?;
-        let id = match found {
-            Some(id) => id,
-            None => {
-                tx.prepare_cached("INSERT INTO label_keys (key) VALUES (?1)")?
-                    .execute([key])?;
-                tx.last_insert_rowid()
-            }
-        };
+        let id = intern_unique(
+            self.tx,
+            "SELECT id FROM label_keys WHERE key = ?1",
+            "INSERT INTO label_keys (key) VALUES (?1)",
+            key,
+        )?;
         match key {
             "group" => self.group_key_id = Some(id),
             "phase" => self.phase_key_id = Some(id),
@@ -390,6 +376,24 @@ impl<'t> RunWriter<'t> {
         self.label_set_ids.insert(self.items.as_str().into(), id);
         Ok(id)
     }
+}
+
+/// The id of `text` in a table with a UNIQUE text column, inserted if new.
+fn intern_unique(
+    tx: &Transaction<'_>,
+    select: &str,
+    insert: &str,
+    text: &str,
+) -> rusqlite::Result<i64> {
+    if let Some(id) = tx
+        .prepare_cached(select)?
+        .query_row([text], |row| row.get(0))
+        .optional()?
+    {
+        return Ok(id);
+    }
+    tx.prepare_cached(insert)?.execute([text])?;
+    Ok(tx.last_insert_rowid())
 }
 
 /// The run's app groups (weight 0), by name: the first names the run.
