@@ -12,8 +12,8 @@ use clap::{Args, Parser, Subcommand};
     about = "A benchmark history store for OpenVM metrics"
 )]
 pub struct Cli {
-    /// The database file, created on first use [default: $PROF_DB, else
-    /// ./prof.db; `legacy` uses a temporary one].
+    /// The database file; `ingest` creates it on first use [default:
+    /// $PROF_DB, else ./prof.db; `legacy` uses a temporary one].
     #[arg(long, global = true)]
     pub db: Option<PathBuf>,
 

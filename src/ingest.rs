@@ -168,6 +168,12 @@ fn open_metrics_file(path: &Path) -> Result<File> {
             "is a directory, not a metrics file (pass the JSON files in it, e.g. DIR/*.json)",
         ));
     }
+    if !metadata.is_file() {
+        return Err(Error::input(
+            path,
+            "is not a regular file (prof maps its input into memory; save a pipe's output to a file first)",
+        ));
+    }
     Ok(file)
 }
 

@@ -149,9 +149,10 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<RunRow, ResolveError> {
     match older {
         Some(id) => Ok(queries::run(conn, id)?.expect("the id was just read")),
         None => Err(ResolveError::Unknown(format!(
-            "`{text}`: {} has fewer than {} earlier runs{} before run {}",
+            "`{text}`: {} has fewer than {} earlier run{}{} before run {}",
             start.name,
             reference.back,
+            if reference.back == 1 { "" } else { "s" },
             branch.map(|b| format!(" on {b}")).unwrap_or_default(),
             start.id
         ))),

@@ -55,11 +55,12 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
         }
     }
     if failed > 0 {
-        if args.files.len() > 1 {
-            eprintln!(
-                "prof: {failed} of {} files failed; the others were stored",
-                args.files.len()
-            );
+        match args.files.len() {
+            1 => {}
+            total if failed == total => {
+                eprintln!("prof: all {total} files failed; nothing was stored")
+            }
+            total => eprintln!("prof: {failed} of {total} files failed; the others were stored"),
         }
         return Ok(ExitCode::from(2));
     }

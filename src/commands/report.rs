@@ -126,9 +126,10 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
             }
             write_file(&dir.join("bmf.json"), &bmf::to_json(&benchmarks))?;
             eprintln!(
-                "{}: summary.md, bmf.json and {} reports",
+                "{}: summary.md, bmf.json and {} report{}",
                 dir.display(),
-                reports.len()
+                reports.len(),
+                if reports.len() == 1 { "" } else { "s" }
             );
         }
         None => print(&text)?,
