@@ -255,7 +255,7 @@ fn as_nobody(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
         std::fs::copy(assert_cmd::cargo::cargo_bin("prof"), &prof).unwrap();
         chmod(&prof, 0o755);
     }
-    let mut command = if unsafe_is_root() {
+    let mut command = if running_as_root() {
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
             .arg(prof);
@@ -271,7 +271,7 @@ fn as_nobody(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-fn unsafe_is_root() -> bool {
+fn running_as_root() -> bool {
     std::env::var("USER").map(|u| u == "root").unwrap_or(false)
         || std::fs::read_to_string("/proc/self/status")
             .map(|s| {
