@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::db::queries;
 use crate::model::RunRow;
+use crate::render::text::plural;
 
 /// A parsed reference, before it meets a database.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,10 +150,9 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<RunRow, ResolveError> {
     match older {
         Some(id) => Ok(queries::run(conn, id)?.expect("the id was just read")),
         None => Err(ResolveError::Unknown(format!(
-            "`{text}`: {} has fewer than {} earlier run{}{} before run {}",
+            "`{text}`: {} has fewer than {}{} before run {}",
             start.name,
-            reference.back,
-            if reference.back == 1 { "" } else { "s" },
+            plural(u64::from(reference.back), "earlier run"),
             branch.map(|b| format!(" on {b}")).unwrap_or_default(),
             start.id
         ))),

@@ -8,6 +8,7 @@ use crate::cli::{Cli, IngestArgs};
 use crate::db::{self, Access};
 use crate::error::{Error, Result};
 use crate::ingest::{self, IngestOptions, Outcome};
+use crate::render::text::plural;
 
 use super::stdout_error;
 
@@ -116,15 +117,6 @@ fn describe(path: &Path, outcome: &Outcome, named: bool) {
             "{path}: already stored as run {run_id} ({name}, same content and commit); \
              nothing added (use --force to store it again)"
         ),
-    }
-}
-
-/// `1 sample`, `2 samples`, `1 entry`, `3 entries`.
-fn plural(count: u64, noun: &str) -> String {
-    match (count, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (n, Some(stem)) => format!("{n} {stem}ies"),
-        (n, None) => format!("{n} {noun}s"),
     }
 }
 

@@ -12,6 +12,7 @@ use crate::cli::{Cli, ReportCmdArgs};
 use crate::db::{self, Access, queries};
 use crate::error::{self, Error, Result};
 use crate::model::RunRow;
+use crate::render::text::plural;
 use crate::render::{bmf, markdown};
 use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
@@ -68,12 +69,10 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         );
     }
 
-    let head_commit = one_commit(&conn, &commit, "--commit").map_err(|e| e.or_sql(&db_path))?;
+    let head_commit = one_commit(&conn, &db_path, &commit, "--commit")?;
     let heads = queries::newest_runs_at_commit(&conn, &head_commit).map_err(sql)?;
     let baseline_commit = match &args.baseline_commit {
-        Some(prefix) => {
-            Some(one_commit(&conn, prefix, "--baseline-commit").map_err(|e| e.or_sql(&db_path))?)
-        }
+        Some(prefix) => Some(one_commit(&conn, &db_path, prefix, "--baseline-commit")?),
         None => None,
     };
     let options = ReportOptions {
@@ -126,10 +125,9 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
             }
             write_file(&dir.join("bmf.json"), &bmf::to_json(&benchmarks))?;
             eprintln!(
-                "{}: summary.md, bmf.json and {} report{}",
+                "{}: summary.md, bmf.json and {}",
                 dir.display(),
-                reports.len(),
-                if reports.len() == 1 { "" } else { "s" }
+                plural(reports.len() as u64, "report")
             );
         }
         None => print(&text)?,
@@ -154,38 +152,21 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
 }
 
 /// A commit prefix that must name exactly one commit with runs.
-fn one_commit(
-    conn: &Connection,
-    prefix: &str,
-    flag: &str,
-) -> std::result::Result<String, LookupError> {
-    let commits = queries::commits_matching(conn, prefix).map_err(LookupError::Sql)?;
+fn one_commit(conn: &Connection, db_path: &Path, prefix: &str, flag: &str) -> Result<String> {
+    let commits =
+        queries::commits_matching(conn, prefix).map_err(|e| error::sqlite(db_path, &e))?;
     match commits.as_slice() {
         [(sha, _)] => Ok(sha.clone()),
-        [] => Err(LookupError::Usage(format!(
+        [] => Err(Error::usage(format!(
             "{flag} {prefix}: no runs at a commit starting with {prefix} (see `prof runs`)"
         ))),
-        many => Err(LookupError::Usage(format!(
+        many => Err(Error::usage(format!(
             "{flag} {prefix} is ambiguous: {} (use more characters)",
             many.iter()
                 .map(|(sha, n)| format!("{sha} ({n} runs)"))
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),
-    }
-}
-
-enum LookupError {
-    Usage(String),
-    Sql(rusqlite::Error),
-}
-
-impl LookupError {
-    fn or_sql(self, db_path: &Path) -> Error {
-        match self {
-            LookupError::Usage(message) => Error::usage(message),
-            LookupError::Sql(e) => error::sqlite(db_path, &e),
-        }
     }
 }
 

@@ -6,6 +6,15 @@ use crate::report::cell::{Cell, Change, format_decimals, format_pct, format_sign
 /// Longest label text a table cell shows; the rest is cut with `…`.
 const CELL_CHARS: usize = 300;
 
+/// `1 sample`, `2 samples`, `1 entry`, `3 entries`: counts in messages.
+pub fn plural(count: u64, noun: &str) -> String {
+    match (count, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (n, Some(stem)) => format!("{n} {stem}ies"),
+        (n, None) => format!("{n} {noun}s"),
+    }
+}
+
 /// A report cell as Markdown, `<span style='color: red'>(+6 [+8.2%])</span> 79`,
 /// numbers with up to `decimals` places.
 pub fn cell(cell: &Cell, decimals: u32) -> String {
