@@ -3,7 +3,7 @@
 
 use predicates::prelude::*;
 
-use crate::support::{Sandbox, dump, shared_data};
+use crate::support::{Sandbox, dump, rows, shared_data};
 
 const GOOD: &str = r#"{"counter": [{"labels": [["group", "app"], ["segment", "0"]], "metric": "rows", "value": "8"}],
  "gauge": [{"labels": [["group", "app"]], "metric": "trace_gen_time_ms", "value": "1.5"}]}"#;
@@ -89,14 +89,12 @@ fn ci_variables_fill_in_commit_and_branch_and_flags_win() {
         .arg(&file)
         .assert()
         .success();
-    let rows: Vec<(String, String)> = sandbox
-        .conn()
-        .prepare("SELECT commit_sha, branch FROM runs ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows: Vec<(String, String)> = rows(
+        &sandbox.conn(),
+        "SELECT commit_sha, branch FROM runs ORDER BY id",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    );
     assert_eq!(
         rows,
         [
@@ -126,13 +124,12 @@ fn name_and_meta_are_recorded() {
         .query_row("SELECT name FROM runs WHERE id = ?1", [id], |r| r.get(0))
         .unwrap();
     assert_eq!(name, "reth");
-    let meta: Vec<(String, String)> = conn
-        .prepare("SELECT key, value FROM run_meta WHERE run_id = ?1 ORDER BY key")
-        .unwrap()
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let meta: Vec<(String, String)> = rows(
+        &conn,
+        "SELECT key, value FROM run_meta WHERE run_id = ?1 ORDER BY key",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    );
     assert_eq!(
         meta,
         [
@@ -268,13 +265,12 @@ fn non_finite_values_are_stored_but_kept_out_of_statistics() {
         .success()
         .stderr(predicate::str::contains("warning: 2 non-finite values"));
     let conn = sandbox.conn();
-    let stored: Vec<Option<String>> = conn
-        .prepare("SELECT nonfinite FROM samples ORDER BY seq")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let stored: Vec<Option<String>> = rows(
+        &conn,
+        "SELECT nonfinite FROM samples ORDER BY seq",
+        [],
+        |r| r.get(0),
+    );
     assert_eq!(stored, [Some("NaN".into()), Some("inf".into()), None]);
     let (count, sum): (i64, f64) = conn
         .query_row("SELECT count, sum FROM group_stats", [], |r| {
@@ -293,14 +289,9 @@ fn zero_counters_are_dropped_and_zero_gauges_kept() {
             "gauge": [{"labels": [["group", "g"]], "metric": "t", "value": "0"}]}"#,
     );
     sandbox.ingest(&file, &[]);
-    let metrics: Vec<String> = sandbox
-        .conn()
-        .prepare("SELECT metric FROM group_stats")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let metrics: Vec<String> = rows(&sandbox.conn(), "SELECT metric FROM group_stats", [], |r| {
+        r.get(0)
+    });
     assert_eq!(metrics, ["t"]);
 }
 

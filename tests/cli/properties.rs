@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use crate::semantics::{close, group_stats, load};
+use crate::support::rows;
 
 const GROUPS: &[Option<&str>] = &[
     Some("prog"),
@@ -129,13 +130,7 @@ proptest! {
             prof::ingest::Outcome::Created { run_id, .. } | prof::ingest::Outcome::Existing { run_id, .. } => run_id,
         };
         let expected = group_stats(&load(&path));
-        let stored: Vec<(String, String, i64, f64, f64, f64)> = conn
-            .prepare("SELECT group_name, metric, count, sum, min, max FROM group_stats WHERE run_id = ?1")
-            .unwrap()
-            .query_map([run_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let stored: Vec<(String, String, i64, f64, f64, f64)> = rows(&conn, "SELECT group_name, metric, count, sum, min, max FROM group_stats WHERE run_id = ?1", [run_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)));
         prop_assert_eq!(stored.len(), expected.len());
         for (group, metric, count, sum, min, max) in stored {
             let want = expected.get(&(group.clone(), metric.clone()));

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use predicates::prelude::*;
 
-use crate::support::{Sandbox, dump, shared_data};
+use crate::support::{Sandbox, dump, rows, shared_data};
 
 fn bundled(file: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -456,14 +456,12 @@ fn a_database_from_schema_version_one_upgrades_in_place_with_its_data() {
     let version =
         |sandbox: &Sandbox| count(sandbox, "SELECT MAX(version) FROM refinery_schema_history");
     assert_eq!(version(&sandbox), 1, "the fixture is at schema version 1");
-    let before: Vec<(i64, String, String)> = sandbox
-        .conn()
-        .prepare("SELECT id, name, commit_sha FROM runs ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let before: Vec<(i64, String, String)> = rows(
+        &sandbox.conn(),
+        "SELECT id, name, commit_sha FROM runs ORDER BY id",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    );
     // A reading command upgrades it, and the old runs read as they did.
     let output = sandbox
         .prof()
@@ -478,14 +476,12 @@ fn a_database_from_schema_version_one_upgrades_in_place_with_its_data() {
     assert_eq!(version(&sandbox), prof::db::latest_schema_version());
     let runs: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(runs[0]["serial_s"], 52.438);
-    let after: Vec<(i64, String, String)> = sandbox
-        .conn()
-        .prepare("SELECT id, name, commit_sha FROM runs ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let after: Vec<(i64, String, String)> = rows(
+        &sandbox.conn(),
+        "SELECT id, name, commit_sha FROM runs ORDER BY id",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    );
     assert_eq!(before, after);
     // What version 2 added works on the old runs: metric_history and trend.
     assert_eq!(

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use crate::support::{Sandbox, all_shared_data, shared_data};
+use crate::support::{Sandbox, all_shared_data, rows, shared_data};
 
 /// One sample as SEMANTICS sees it.
 pub(crate) struct Sample {
@@ -381,23 +381,18 @@ fn stored_aggregates_match_the_views() {
     let conn = sandbox.conn();
     type StatRow = (i64, String, String, i64, f64, f64, f64, Option<String>);
     let stats = |sql: &str| -> Vec<StatRow> {
-        conn.prepare(sql)
-            .unwrap()
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        rows(&conn, sql, [], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })
     };
     let columns = "run_id, group_name, metric, count, sum, min, max, phase";
     let order = "ORDER BY run_id, group_name, metric";
@@ -419,12 +414,9 @@ fn stored_aggregates_match_the_views() {
         );
     }
     let proofs = |sql: &str| -> Vec<(i64, String, i64, f64)> {
-        conn.prepare(sql)
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        rows(&conn, sql, [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
     };
     let order = "ORDER BY run_id, group_name, position";
     let stored = proofs(&format!(

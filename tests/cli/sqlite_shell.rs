@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::support::{Sandbox, shared_data};
+use crate::support::{Sandbox, rows, shared_data};
 
 /// The ```sql blocks of the README, in order.
 fn readme_queries() -> Vec<String> {
@@ -82,14 +82,12 @@ fn readme_queries_run_in_the_sqlite3_shell() {
 fn every_view_runs_in_the_sqlite3_shell() {
     let sandbox = Sandbox::new();
     sandbox.ingest(&shared_data("metrics.example.json"), &[]);
-    let views: Vec<String> = sandbox
-        .conn()
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let views: Vec<String> = rows(
+        &sandbox.conn(),
+        "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name",
+        [],
+        |r| r.get(0),
+    );
     assert!(views.len() >= 8, "{views:?}");
     for view in views {
         let output = sqlite3_shell()

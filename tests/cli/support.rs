@@ -114,6 +114,18 @@ pub fn all_shared_data() -> Vec<PathBuf> {
     files
 }
 
+/// Every row `sql` returns for `params`, mapped by `row`.
+pub fn rows<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Vec<T> {
+    let mut statement = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let mapped = statement.query_map(params, row).unwrap();
+    mapped.collect::<Result<_, _>>().unwrap()
+}
+
 /// Every row of every table, as text: equal dumps mean equal content.
 pub fn dump(db: &Path) -> String {
     if !db.exists() {
