@@ -18,9 +18,9 @@ pub(crate) struct Sample {
 /// of every statistic.
 pub(crate) fn load(path: &Path) -> Vec<Sample> {
     let text = std::fs::read_to_string(path).unwrap();
-    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let InFileOrder(document) = serde_json::from_str(&text).unwrap();
     let mut samples = Vec::new();
-    for (kind, entries) in document.as_object().unwrap() {
+    for (kind, entries) in &document {
         for entry in entries.as_array().into_iter().flatten() {
             let value = match &entry["value"] {
                 serde_json::Value::String(s) => s.trim().parse::<f64>().unwrap(),
@@ -44,6 +44,35 @@ pub(crate) fn load(path: &Path) -> Vec<Sample> {
         }
     }
     samples
+}
+
+/// The document's top-level members in file order: whether `counter` or
+/// `gauge` comes first decides which occurrence of a metric is the first.
+/// Read with a visitor so the binary under test links the same `serde_json`
+/// (without `preserve_order`) that users get.
+struct InFileOrder(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for InFileOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = InFileOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a metrics object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InFileOrder, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(InFileOrder(members))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy)]
