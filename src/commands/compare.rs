@@ -11,7 +11,8 @@ use crate::cli::{Cli, CompareArgs, ReportArgs, ShowArgs};
 use crate::db::{self, Access};
 use crate::error::{self, Error, Result};
 use crate::model::RunRow;
-use crate::render::{Exporter, Format, bmf::Bmf, json::Json, markdown::Markdown};
+use crate::render::file_names::ReportFiles;
+use crate::render::{Attachment, Exporter, Format, bmf::Bmf, json::Json, markdown::Markdown};
 use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::headline::MetricSelection;
@@ -156,26 +157,43 @@ fn write_report(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `report` as Markdown to `md_path`, its detailed tables beside it as
-/// STEM.detailed.md and any GPU chart as STEM.memory.svg, linked from it.
+/// Writes `report` as Markdown to `md_path`, its detailed tables beside it
+/// as STEM.detailed.md and any GPU chart as STEM.memory.svg, linked from it.
 pub fn write_markdown(report: &mut Report, md_path: &Path, templates: Option<&Path>) -> Result<()> {
-    let file_name = |suffix: &str| {
-        md_path
-            .with_extension(suffix)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-    };
+    let main = md_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::Output {
+            path: md_path.to_path_buf(),
+            detail: "not a file name (give a file such as report.md)".into(),
+        })?;
+    let dir = md_path.parent().unwrap_or(Path::new(""));
+    write_report_files(report, dir, &ReportFiles::beside(&main), templates)
+}
+
+/// Writes `report` as Markdown into `dir` under the names `files` gives,
+/// the main document linking to the others by those names.
+pub fn write_report_files(
+    report: &mut Report,
+    dir: &Path,
+    files: &ReportFiles,
+    templates: Option<&Path>,
+) -> Result<()> {
     if let Some(gpu) = &mut report.gpu_memory {
-        gpu.svg_file = file_name("memory.svg");
+        gpu.svg_file = Some(files.memory_svg.clone());
     }
     let rendered = Markdown {
         templates: templates.map(Path::to_path_buf),
-        detailed_file: file_name("detailed.md"),
+        detailed_file: Some(files.detailed.clone()),
     }
     .render(report)?;
-    write_file(md_path, &rendered.main)?;
-    for (suffix, text) in &rendered.attachments {
-        write_file(&md_path.with_extension(suffix), text)?;
+    write_file(&dir.join(&files.main), &rendered.main)?;
+    for (attachment, text) in &rendered.attachments {
+        let name = match attachment {
+            Attachment::Detailed => &files.detailed,
+            Attachment::MemorySvg => &files.memory_svg,
+        };
+        write_file(&dir.join(name), text)?;
     }
     Ok(())
 }

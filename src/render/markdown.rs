@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, ErrorKind, context};
 
-use super::{Exporter, Rendered, text};
+use super::{Attachment, Exporter, Rendered, text};
 use crate::error::{Error, Result};
 use crate::report::Report;
 use crate::report::cell::{Cell, Change, format_number};
@@ -146,7 +146,8 @@ fn template_error(name: &str, error: &minijinja::Error) -> Error {
 /// there are GPU memory samples, the chart.
 pub struct Markdown {
     pub templates: Option<PathBuf>,
-    /// File names the main document links to; `None` when it goes to stdout.
+    /// The detailed file the main document links to; `None` when it goes to
+    /// stdout, and then neither the detailed tables nor the chart render.
     pub detailed_file: Option<String>,
 }
 
@@ -158,19 +159,25 @@ impl Exporter for Markdown {
             "compare.md.j2",
             context! { report => Value::from(Serde(report)), detailed_file => self.detailed_file.clone() },
         )?;
+        // The detailed tables and the chart exist only as files beside the
+        // main document: rendering them for stdout would be wasted work.
+        let mut attachments = Vec::new();
+        if self.detailed_file.is_none() {
+            return Ok(Rendered { main, attachments });
+        }
         let detailed = render_template(
             &env,
             "detailed.md.j2",
             context! { report => Value::from(Serde(report)) },
         )?;
-        let mut attachments = vec![("detailed.md".to_string(), detailed)];
+        attachments.push((Attachment::Detailed, detailed));
         if let Some(gpu) = &report.gpu_memory {
             let svg = render_template(
                 &env,
                 "gpu_memory.svg.j2",
                 context! { chart => Value::from(Serde(&gpu.chart)), name => report.name.clone() },
             )?;
-            attachments.push(("memory.svg".to_string(), svg));
+            attachments.push((Attachment::MemorySvg, svg));
         }
         Ok(Rendered { main, attachments })
     }

@@ -3,6 +3,7 @@
 //! serialised from the same view model.
 
 pub mod bmf;
+pub mod file_names;
 pub mod json;
 pub mod markdown;
 pub mod text;
@@ -11,12 +12,20 @@ use crate::error::Result;
 use crate::report::Report;
 
 /// What an exporter produced: the main document and any files that belong
-/// beside it, named by the suffix that replaces the main file's extension
-/// (`detailed.md`, `memory.svg`).
+/// beside it (their names come from [`file_names`]).
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub main: String,
-    pub attachments: Vec<(String, String)>,
+    pub attachments: Vec<(Attachment, String)>,
+}
+
+/// A file that belongs beside a main document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attachment {
+    /// The detailed tables (`STEM.detailed.md`).
+    Detailed,
+    /// The GPU memory chart (`STEM.memory.svg`).
+    MemorySvg,
 }
 
 pub trait Exporter {
