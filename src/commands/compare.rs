@@ -80,14 +80,11 @@ pub fn check_output_dir(path: &Path) -> Result<()> {
     }
 }
 
-/// `--templates DIR` must name a directory.
+/// `--templates DIR` must name a directory of known templates.
 pub fn check_templates_dir(dir: Option<&Path>) -> Result<()> {
     match dir {
-        Some(dir) if !dir.is_dir() => Err(Error::usage(format!(
-            "--templates {}: not a directory (give a directory holding templates such as compare.md.j2)",
-            dir.display()
-        ))),
-        _ => Ok(()),
+        Some(dir) => crate::render::templates::check_dir(dir),
+        None => Ok(()),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod bmf;
 pub mod file_names;
 pub mod json;
 pub mod markdown;
+pub mod templates;
 pub mod text;
 
 use crate::error::Result;
