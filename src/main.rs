@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match prof::commands::run(&cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("prof: {error}");
+            prof::note!("prof: {error}");
             ExitCode::from(2)
         }
     }
@@ -38,6 +38,6 @@ fn argument_error(error: clap::Error) -> ExitCode {
     let rendered = error.to_string();
     let first = rendered.lines().next().unwrap_or_default();
     let message = first.strip_prefix("error: ").unwrap_or(first);
-    eprintln!("prof: {message} (see `prof --help`)");
+    prof::note!("prof: {message} (see `prof --help`)");
     ExitCode::from(2)
 }

@@ -12,7 +12,9 @@ use crate::db::{self, Access};
 use crate::error::{self, Error, Result};
 use crate::model::RunRow;
 use crate::render::file_names::ReportFiles;
-use crate::render::{Attachment, Exporter, Format, bmf::Bmf, json::Json, markdown::Markdown};
+use crate::render::{
+    Attachment, Exporter, Format, bmf::Bmf, json::Json, markdown::Markdown, plain::Plain,
+};
 use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::headline::MetricSelection;
@@ -59,7 +61,7 @@ impl Output {
                 num_devices: args.num_devices as usize,
                 proofs_per_device: args.proofs_per_device as usize,
                 metrics,
-                details: args.format == Format::Md || args.format == Format::Json,
+                details: args.format != Format::Bmf,
             },
         })
     }
@@ -94,9 +96,12 @@ pub fn run_compare(cli: &Cli, args: &CompareArgs) -> Result<ExitCode> {
     let base = resolve(&conn, &args.base)?;
     let head = resolve(&conn, &args.head)?;
     if base.name != head.name {
-        eprintln!(
+        crate::note!(
             "prof: note: run {} is {} and run {} is {}: comparing two different benchmarks",
-            base.id, base.name, head.id, head.name
+            base.id,
+            base.name,
+            head.id,
+            head.name
         );
     }
     write_report(&conn, &cli.db_path(), Some(&base), &head, &output)
@@ -129,7 +134,7 @@ fn write_report(
                 .iter()
                 .any(|g| g.metrics.iter().any(|m| &m.metric == metric))
             {
-                eprintln!("prof: note: no group has metric `{metric}` (see --all-metrics)");
+                crate::note!("prof: note: no group has metric `{metric}` (see --all-metrics)");
             }
         }
     }
@@ -142,6 +147,9 @@ fn write_report(
                     detailed_file: None,
                 }
                 .render(&report)?,
+                // Colour only for a terminal: a file gets plain text.
+                Format::Text if path.is_some() => Plain { color: false }.render(&report)?,
+                Format::Text => Plain::for_stdout().render(&report)?,
                 Format::Json => Json.render(&report)?,
                 Format::Bmf => Bmf.render(&report)?,
             };

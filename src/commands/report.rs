@@ -12,8 +12,9 @@ use crate::cli::{Cli, ReportCmdArgs};
 use crate::db::{self, Access, queries};
 use crate::error::{self, Error, Result};
 use crate::model::RunRow;
+use crate::render::plain::{self, Plain};
 use crate::render::text::plural;
-use crate::render::{bmf, file_names, markdown};
+use crate::render::{SummaryFormat, bmf, file_names, markdown};
 use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::headline::MetricSelection;
@@ -62,7 +63,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
     let branch_known = args.baseline_commit.is_some()
         || queries::branch_has_runs(&conn, &args.base_branch).map_err(sql)?;
     if !branch_known {
-        eprintln!(
+        crate::note!(
             "prof: note: no runs on branch {}, so every benchmark is reported as new \
              (name the branch your base runs are on with --base-branch, or give --baseline-commit)",
             args.base_branch
@@ -90,7 +91,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
                 Some(commit) => format!("at {commit}"),
                 None => format!("on {} before run {}", args.base_branch, head.id),
             };
-            eprintln!(
+            crate::note!(
                 "prof: note: {} has no baseline run {place}; it is reported as new",
                 head.name
             );
@@ -124,19 +125,24 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
                 write_report_files(report, dir, files, args.templates.as_deref())?;
             }
             write_file(&dir.join(file_names::BMF_FILE), &bmf::to_json(&benchmarks))?;
-            eprintln!(
+            crate::note!(
                 "{}: summary.md, bmf.json and {}",
                 dir.display(),
                 plural(reports.len() as u64, "report")
             );
         }
-        None => print(&text)?,
+        None => match args.format {
+            SummaryFormat::Md => print(&text)?,
+            SummaryFormat::Text => {
+                print(&plain::render_summary(&summary, Plain::for_stdout().color))?
+            }
+        },
     }
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         append(Path::new(&path), &text)?;
     }
     if !summary.regressions.is_empty() {
-        eprintln!(
+        crate::note!(
             "prof: {} regression{} above {}%",
             summary.regressions.len(),
             if summary.regressions.len() == 1 {

@@ -337,3 +337,79 @@ fn a_misspelt_field_is_an_error_naming_the_template_and_line() {
     );
     assert!(stderr.contains("undefined"), "{stderr}");
 }
+
+fn has_raw_control(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && c != '\n')
+}
+
+#[test]
+fn names_printed_to_a_terminal_have_control_characters_escaped() {
+    let sandbox = Sandbox::new();
+    let hostile_group = "x\r\x1b[31m";
+    let file = sandbox.write(
+        "hostile.json",
+        format!(
+            r#"{{"gauge": [{{"labels": [["group", "{}"]], "metric": "trace_gen_time_ms", "value": "1"}},
+                {{"labels": [["group", "y\u0007"]], "metric": "trace_gen_time_ms", "value": "1"}}]}}"#,
+            "x\\r\\u001b[31m"
+        ),
+    );
+    let name = "n\x1b[2J\u{202e}";
+    let output = sandbox
+        .prof()
+        .args([
+            "ingest",
+            file.to_str().unwrap(),
+            "--name",
+            name,
+            "--branch",
+            "b\x1b[1m",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(output.status.success(), "{stderr}");
+    assert!(!has_raw_control(&stderr), "{stderr:?}");
+    assert!(stderr.contains("n\\x1b[2J\\u{202e}"), "{stderr}");
+    // The group is stored as it is: only what reaches a terminal changes.
+    let stored: String = sandbox
+        .conn()
+        .query_row(
+            "SELECT group_name FROM group_stats WHERE group_name LIKE 'x%'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, hostile_group);
+    let runs = sandbox.prof().arg("runs").output().unwrap();
+    let stdout = String::from_utf8(runs.stdout).unwrap();
+    assert!(!has_raw_control(&stdout), "{stdout:?}");
+    assert!(
+        stdout.contains("n\\x1b[2J\\u{202e}") && stdout.contains("b\\x1b[1m"),
+        "{stdout}"
+    );
+    // Errors quote what the user typed, escaped too.
+    let error = sandbox
+        .prof()
+        .args(["compare", "1", "nope\x1b[31m"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(error.stderr).unwrap();
+    assert_eq!(error.status.code(), Some(2));
+    assert!(!has_raw_control(&stderr), "{stderr:?}");
+    assert!(stderr.contains("nope\\x1b[31m"), "{stderr}");
+    // The text tables escape the group's name as well.
+    let text = sandbox
+        .prof()
+        .args(["show", "1", "--format", "text"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.status.success(),
+        "{}",
+        String::from_utf8_lossy(&text.stderr)
+    );
+    assert!(!has_raw_control(&stdout), "{stdout:?}");
+    assert!(stdout.contains("x\\r\\x1b[31m"), "{stdout}");
+}
