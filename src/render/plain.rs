@@ -313,10 +313,12 @@ pub fn render_summary(summary: &Summary, color: bool) -> String {
         } else {
             summary.baseline_commits.join(", ")
         };
-        out += &terminal::escape(&format!(
-            "Head {}, baseline {baseline}.\n\n",
+        let line = format!(
+            "Head {}, baseline {baseline}.",
             summary.head_commits.join(", ")
-        ));
+        );
+        out += &terminal::escape(&line);
+        out += "\n\n";
     }
     let mut header = vec!["benchmark", "app.proof_time_ms", "app.cycles"];
     if summary.has_cells {

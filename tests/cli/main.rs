@@ -3,6 +3,7 @@
 
 mod compare;
 mod foreign_input;
+mod formats;
 mod ingest;
 mod properties;
 mod reliability;
