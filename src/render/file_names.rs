@@ -80,7 +80,7 @@ pub const REPORT_FILES: &[&str] = &[SUMMARY_FILE, BMF_FILE];
 /// `fibonacci.md`). A name with characters that had to be replaced, longer
 /// than [`MAX_STEM_BYTES`], or whose files would collide (compared without
 /// case, as macOS and Windows do) gets a stem cut to fit and suffixed with a
-/// hash of the full name: `a/b` and `a_b` write `a_b-1c2d3e4f.md` and
+/// hash of the full name: `a/b` and `a_b` write `a_b-75860604.md` and
 /// `a_b.md`. Names are visited in byte order, so the result does not
 /// depend on the order the caller lists them in.
 pub fn assign(names: &[&str], taken: &[&str], reserved: &[&str]) -> Vec<ReportFiles> {
