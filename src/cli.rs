@@ -98,8 +98,9 @@ pub struct ReportCmdArgs {
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
 
-    /// Format of the summary printed to stdout (without --out-dir); files
-    /// and $GITHUB_STEP_SUMMARY are always Markdown.
+    /// Format of the summary on stdout: md (without --out-dir), or text
+    /// (printed with or without --out-dir); files and
+    /// $GITHUB_STEP_SUMMARY are always Markdown.
     #[arg(long, value_enum, default_value = "md")]
     pub format: crate::render::SummaryFormat,
 }

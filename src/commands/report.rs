@@ -131,12 +131,12 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
                 plural(reports.len() as u64, "report")
             );
         }
-        None => match args.format {
-            SummaryFormat::Md => print(&text)?,
-            SummaryFormat::Text => {
-                print(&plain::render_summary(&summary, Plain::for_stdout().color))?
-            }
-        },
+        None if args.format == SummaryFormat::Md => print(&text)?,
+        None => {}
+    }
+    // Text is for a terminal: it goes to stdout with or without --out-dir.
+    if args.format == SummaryFormat::Text {
+        print(&plain::render_summary(&summary, Plain::for_stdout().color))?;
     }
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         append(Path::new(&path), &text)?;

@@ -132,6 +132,22 @@ fn report_prints_its_summary_as_text() {
         text.ends_with("Nothing regressed: no benchmark's total or headline time got slower.\n"),
         "{text}"
     );
+    // With --out-dir the files are Markdown and the terminal still gets text.
+    let with_files = stdout_of(
+        &sandbox,
+        &[
+            "report",
+            "--commit",
+            "bbbb",
+            "--format",
+            "text",
+            "--out-dir",
+            "out",
+        ],
+    );
+    assert_eq!(with_files, text);
+    let summary = std::fs::read_to_string(sandbox.path("out/summary.md")).unwrap();
+    assert!(summary.contains("| benchmark |"), "{summary}");
 }
 
 #[test]
