@@ -242,3 +242,47 @@ fn an_argument_error_points_at_the_subcommands_help() {
         .code(2)
         .stderr(predicate::str::ends_with("(see `prof --help`)\n"));
 }
+
+/// `prof ARGS` on a pseudo-terminal, through util-linux's `script` (in
+/// Debian's essential `bsdutils`), with `NO_COLOR` set to `no_color`.
+fn on_a_terminal(sandbox: &Sandbox, args: &str, no_color: &str) -> String {
+    let prof = assert_cmd::cargo::cargo_bin("prof");
+    let output = std::process::Command::new("script")
+        .current_dir(sandbox.dir.path())
+        .env("PROF_DB", sandbox.db())
+        .env("NO_COLOR", no_color)
+        .args(["-qec", &format!("{} {args}", prof.display()), "/dev/null"])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "this test runs prof on a terminal through `script` (apt-get install bsdutils): {e}"
+            )
+        });
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn diffs_are_coloured_on_a_terminal_unless_no_color_is_set() {
+    let sandbox = pair(10.0, 20.0);
+    let colored = on_a_terminal(&sandbox, "compare 1 2 --format text", "");
+    let total = colored.lines().find(|l| l.starts_with("Total")).unwrap();
+    // Worse is red: the diff cell is wrapped in a red foreground escape.
+    assert!(
+        total.contains("\x1b[38;5;9m(+0.010 [+8.7%]) 0.125\x1b[39m"),
+        "{total:?}"
+    );
+    let plain = on_a_terminal(&sandbox, "compare 1 2 --format text", "1");
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    // Apart from the colour (and the terminal's line ends) the text is
+    // the same as in a pipe.
+    let piped = stdout_of(&sandbox, &["compare", "1", "2", "--format", "text"]);
+    assert_eq!(plain.replace("\r\n", "\n"), piped);
+    // Markdown stays Markdown on a terminal.
+    let markdown = on_a_terminal(&sandbox, "compare 1 2", "");
+    assert!(markdown.contains("<span style='color: red'>") && !markdown.contains('\x1b'));
+}
