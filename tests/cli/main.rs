@@ -11,3 +11,4 @@ mod report;
 mod semantics;
 mod sqlite_shell;
 mod support;
+mod templates;

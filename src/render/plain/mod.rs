@@ -6,13 +6,19 @@
 
 use std::io::IsTerminal;
 
-use comfy_table::{CellAlignment, Color, Table, TableStyle};
+mod summary;
+mod table;
+
+use comfy_table::Color;
 
 use super::{Exporter, Rendered, terminal};
 use crate::error::Result;
 use crate::report::cell::{Cell, Change, format_decimals, format_pct, format_signed};
-use crate::report::summary::Summary;
 use crate::report::{GroupReport, Report, RunInfo};
+
+pub use summary::render_summary;
+pub use table::table;
+use table::{Text, layout};
 
 /// The plain-text exporter.
 pub struct Plain {
@@ -27,22 +33,6 @@ impl Plain {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Plain {
             color: !no_color && std::io::stdout().is_terminal(),
-        }
-    }
-}
-
-/// One table cell: its text and, for a diff, the colour that says which
-/// way it went.
-struct Text {
-    text: String,
-    color: Option<Color>,
-}
-
-impl Text {
-    fn plain(text: impl AsRef<str>) -> Text {
-        Text {
-            text: terminal::escape(text.as_ref()).into_owned(),
-            color: None,
         }
     }
 }
@@ -76,63 +66,6 @@ fn cell(cell: &Cell, decimals: u32) -> Text {
         }
     };
     Text { text, color }
-}
-
-/// Lays out `rows` under `header`: columns two spaces apart, no borders,
-/// the columns `right_aligned` picks aligned right, trailing spaces cut.
-pub fn table(
-    header: &[&str],
-    rows: &[Vec<String>],
-    right_aligned: impl Fn(usize) -> bool,
-) -> String {
-    let rows: Vec<Vec<Text>> = rows
-        .iter()
-        .map(|row| row.iter().map(Text::plain).collect())
-        .collect();
-    layout(header, rows, &right_aligned, false)
-}
-
-fn layout(
-    header: &[&str],
-    rows: Vec<Vec<Text>>,
-    right_aligned: &dyn Fn(usize) -> bool,
-    color: bool,
-) -> String {
-    let mut table = Table::new();
-    table.load_style(TableStyle::new());
-    // Never ask the terminal for its width: the same data gives the same
-    // bytes wherever it is printed.
-    table.force_no_tty();
-    if color {
-        table.enforce_styling();
-        table.style_text_only();
-    }
-    table.set_header(
-        header
-            .iter()
-            .map(|h| comfy_table::Cell::new(terminal::escape(h))),
-    );
-    for row in rows {
-        table.add_row(row.into_iter().map(|cell| {
-            let styled = comfy_table::Cell::new(cell.text);
-            match cell.color {
-                Some(c) if color => styled.fg(c),
-                _ => styled,
-            }
-        }));
-    }
-    for (i, column) in table.column_iter_mut().enumerate() {
-        column.set_padding((0, 2));
-        if right_aligned(i) {
-            column.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    let mut out = String::new();
-    for line in table.lines() {
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 fn run_line(role: &str, run: &RunInfo) -> String {
@@ -290,98 +223,6 @@ impl Exporter for Plain {
     }
 }
 
-/// The PR summary as text: the same rows and totals as `summary.md`.
-pub fn render_summary(summary: &Summary, color: bool) -> String {
-    let mut out = String::new();
-    for regression in &summary.regressions {
-        out += &format!(
-            "regression: {} {} {}: {} -> {} ({})\n",
-            terminal::escape(&regression.benchmark),
-            terminal::escape(regression.group.as_deref().unwrap_or("total")),
-            terminal::escape(&regression.metric),
-            format_decimals(regression.before, 2),
-            format_decimals(regression.after, 2),
-            format_pct(regression.pct)
-        );
-    }
-    if !summary.regressions.is_empty() {
-        out += "\n";
-    }
-    if !summary.head_commits.is_empty() {
-        let baseline = if summary.baseline_commits.is_empty() {
-            "none (every benchmark is new)".to_string()
-        } else {
-            summary.baseline_commits.join(", ")
-        };
-        let line = format!(
-            "Head {}, baseline {baseline}.",
-            summary.head_commits.join(", ")
-        );
-        out += &terminal::escape(&line);
-        out += "\n\n";
-    }
-    let mut header = vec!["benchmark", "app.proof_time_ms", "app.cycles"];
-    if summary.has_cells {
-        header.push("app.cells_used");
-    }
-    header.push("leaf.proof_time_ms");
-    if summary.has_cells {
-        header.push("leaf.cells_used");
-    }
-    let rows = summary
-        .rows
-        .iter()
-        .map(|row| {
-            let new = if row.base.is_none() { " (new)" } else { "" };
-            let mut cells = vec![
-                Text::plain(format!("{}{new}", row.name)),
-                cell(&row.app_proof_time_ms, 2),
-                cell(&row.app_cycles, 2),
-            ];
-            if summary.has_cells {
-                cells.push(cell(&row.app_cells_used, 2));
-            }
-            cells.push(cell(&row.leaf_proof_time_ms, 2));
-            if summary.has_cells {
-                cells.push(cell(&row.leaf_cells_used, 2));
-            }
-            cells
-        })
-        .collect();
-    out += &layout(&header, rows, &|i| i > 0, color);
-    let totals = summary
-        .rows
-        .iter()
-        .map(|row| {
-            vec![
-                Text::plain(&row.name),
-                cell(&row.serial_s, 3),
-                cell(&row.parallel_s, 3),
-            ]
-        })
-        .collect();
-    out += "\n";
-    out += &layout(
-        &["benchmark", "proof time (s)", "parallel proof time (s)"],
-        totals,
-        &|i| i > 0,
-        color,
-    );
-    if !summary.has_cells {
-        out += "\nNote: the cells_used columns are left out because no benchmark has main_cells_used.\n";
-    }
-    if summary.nothing_regressed {
-        let limit = summary
-            .threshold
-            .map(|t| format!(" by more than {}%", t.max_slowdown_pct))
-            .unwrap_or_default();
-        out += &format!(
-            "\nNothing regressed: no benchmark's total or headline time got slower{limit}.\n"
-        );
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,34 +235,5 @@ mod tests {
         assert_eq!(cell(&worse, 2).color, Some(Color::Red));
         let removed = Cell::compare(None, Some(3.0), true, Better::Lower);
         assert_eq!(cell(&removed, 2).text, "(removed) 3");
-    }
-
-    #[test]
-    fn tables_align_by_display_width_and_colour_only_when_asked() {
-        let rows = vec![
-            vec![Text::plain("名前"), cell(&Cell::plain(1.0), 2)],
-            vec![
-                Text::plain("ab"),
-                cell(
-                    &Cell::compare(Some(79.0), Some(73.0), true, Better::Lower),
-                    2,
-                ),
-            ],
-        ];
-        let plain = layout(&["name", "value"], rows, &|i| i == 1, false);
-        assert_eq!(
-            plain,
-            "name            value\n名前                1\nab    (+6 [+8.2%]) 79\n"
-        );
-        let rows = vec![vec![
-            Text::plain("ab"),
-            cell(
-                &Cell::compare(Some(79.0), Some(73.0), true, Better::Lower),
-                2,
-            ),
-        ]];
-        let colored = layout(&["name", "value"], rows, &|i| i == 1, true);
-        assert!(colored.contains("\x1b["), "{colored:?}");
-        assert!(!plain.contains('\x1b'));
     }
 }
