@@ -153,3 +153,33 @@ fn a_misspelt_field_is_an_error_naming_the_template_and_line() {
     );
     assert!(stderr.contains("undefined"), "{stderr}");
 }
+
+#[test]
+fn markdown_to_stdout_renders_no_detailed_tables() {
+    let (sandbox, dir) = pair_with_templates();
+    // A detailed template that fails (in any undefined mode) shows whether
+    // it is rendered at all.
+    std::fs::write(dir.join("detailed.md.j2"), "{{ report.no_such_field.x }}\n").unwrap();
+    let (code, stdout, stderr) = compare_with(&sandbox, &dir);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("## b\n"), "{stdout}");
+    let written = sandbox
+        .prof()
+        .args([
+            "compare",
+            "1",
+            "2",
+            "-o",
+            "b.md",
+            "--templates",
+            dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(written.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&written.stderr).starts_with("prof: template detailed.md.j2:1: "),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+}
