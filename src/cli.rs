@@ -97,6 +97,12 @@ pub struct ReportCmdArgs {
     /// Directory of templates that replace the embedded ones by file name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+
+    /// Format of the summary on stdout: md (without --out-dir), or text
+    /// (printed with or without --out-dir); files and
+    /// $GITHUB_STEP_SUMMARY are always Markdown.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: crate::render::SummaryFormat,
 }
 
 #[derive(Debug, Args)]

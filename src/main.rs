@@ -4,8 +4,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
     let cli = match prof::cli::Cli::try_parse() {
@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match prof::commands::run(&cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("prof: {error}");
+            prof::note!("prof: {error}");
             ExitCode::from(2)
         }
     }
@@ -35,9 +35,33 @@ fn argument_error(error: clap::Error) -> ExitCode {
         }
         _ => {}
     }
+    // The first paragraph says what is wrong, sometimes over several lines
+    // ("required arguments were not provided:" and then which): one line.
     let rendered = error.to_string();
-    let first = rendered.lines().next().unwrap_or_default();
-    let message = first.strip_prefix("error: ").unwrap_or(first);
-    eprintln!("prof: {message} (see `prof --help`)");
+    let paragraph: Vec<&str> = rendered
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let first = paragraph.join(" ");
+    let message = first.strip_prefix("error: ").unwrap_or(&first);
+    let help = help_command(std::env::args().skip(1));
+    prof::note!("prof: {message} (see `{help} --help`)");
     ExitCode::from(2)
+}
+
+/// `prof`, or `prof SUB` (`prof legacy summary`) when the arguments name a
+/// subcommand: the help that explains the argument that was wrong.
+fn help_command(args: impl Iterator<Item = String>) -> String {
+    let mut command = prof::cli::Cli::command();
+    let mut path = String::from("prof");
+    for arg in args {
+        let Some(sub) = command.find_subcommand(&arg).cloned() else {
+            continue;
+        };
+        path.push(' ');
+        path.push_str(sub.get_name());
+        command = sub;
+    }
+    path
 }

@@ -11,7 +11,10 @@ use crate::cli::{Cli, CompareArgs, ReportArgs, ShowArgs};
 use crate::db::{self, Access};
 use crate::error::{self, Error, Result};
 use crate::model::RunRow;
-use crate::render::{Exporter, Format, bmf::Bmf, json::Json, markdown::Markdown};
+use crate::render::file_names::ReportFiles;
+use crate::render::{
+    Attachment, Exporter, Format, bmf::Bmf, json::Json, markdown::Markdown, plain::Plain,
+};
 use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::headline::MetricSelection;
@@ -58,7 +61,7 @@ impl Output {
                 num_devices: args.num_devices as usize,
                 proofs_per_device: args.proofs_per_device as usize,
                 metrics,
-                details: args.format == Format::Md || args.format == Format::Json,
+                details: args.format != Format::Bmf,
             },
         })
     }
@@ -79,14 +82,11 @@ pub fn check_output_dir(path: &Path) -> Result<()> {
     }
 }
 
-/// `--templates DIR` must name a directory.
+/// `--templates DIR` must name a directory of known templates.
 pub fn check_templates_dir(dir: Option<&Path>) -> Result<()> {
     match dir {
-        Some(dir) if !dir.is_dir() => Err(Error::usage(format!(
-            "--templates {}: not a directory (give a directory holding templates such as compare.md.j2)",
-            dir.display()
-        ))),
-        _ => Ok(()),
+        Some(dir) => crate::render::templates::check_dir(dir),
+        None => Ok(()),
     }
 }
 
@@ -96,9 +96,12 @@ pub fn run_compare(cli: &Cli, args: &CompareArgs) -> Result<ExitCode> {
     let base = resolve(&conn, &args.base)?;
     let head = resolve(&conn, &args.head)?;
     if base.name != head.name {
-        eprintln!(
+        crate::note!(
             "prof: note: run {} is {} and run {} is {}: comparing two different benchmarks",
-            base.id, base.name, head.id, head.name
+            base.id,
+            base.name,
+            head.id,
+            head.name
         );
     }
     write_report(&conn, &cli.db_path(), Some(&base), &head, &output)
@@ -131,7 +134,7 @@ fn write_report(
                 .iter()
                 .any(|g| g.metrics.iter().any(|m| &m.metric == metric))
             {
-                eprintln!("prof: note: no group has metric `{metric}` (see --all-metrics)");
+                crate::note!("prof: note: no group has metric `{metric}` (see --all-metrics)");
             }
         }
     }
@@ -144,6 +147,9 @@ fn write_report(
                     detailed_file: None,
                 }
                 .render(&report)?,
+                // Colour only for a terminal: a file gets plain text.
+                Format::Text if path.is_some() => Plain { color: false }.render(&report)?,
+                Format::Text => Plain::for_stdout().render(&report)?,
                 Format::Json => Json.render(&report)?,
                 Format::Bmf => Bmf.render(&report)?,
             };
@@ -156,26 +162,43 @@ fn write_report(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `report` as Markdown to `md_path`, its detailed tables beside it as
-/// STEM.detailed.md and any GPU chart as STEM.memory.svg, linked from it.
+/// Writes `report` as Markdown to `md_path`, its detailed tables beside it
+/// as STEM.detailed.md and any GPU chart as STEM.memory.svg, linked from it.
 pub fn write_markdown(report: &mut Report, md_path: &Path, templates: Option<&Path>) -> Result<()> {
-    let file_name = |suffix: &str| {
-        md_path
-            .with_extension(suffix)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-    };
+    let main = md_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::Output {
+            path: md_path.to_path_buf(),
+            detail: "not a file name (give a file such as report.md)".into(),
+        })?;
+    let dir = md_path.parent().unwrap_or(Path::new(""));
+    write_report_files(report, dir, &ReportFiles::beside(&main), templates)
+}
+
+/// Writes `report` as Markdown into `dir` under the names `files` gives,
+/// the main document linking to the others by those names.
+pub fn write_report_files(
+    report: &mut Report,
+    dir: &Path,
+    files: &ReportFiles,
+    templates: Option<&Path>,
+) -> Result<()> {
     if let Some(gpu) = &mut report.gpu_memory {
-        gpu.svg_file = file_name("memory.svg");
+        gpu.svg_file = Some(files.memory_svg.clone());
     }
     let rendered = Markdown {
         templates: templates.map(Path::to_path_buf),
-        detailed_file: file_name("detailed.md"),
+        detailed_file: Some(files.detailed.clone()),
     }
     .render(report)?;
-    write_file(md_path, &rendered.main)?;
-    for (suffix, text) in &rendered.attachments {
-        write_file(&md_path.with_extension(suffix), text)?;
+    write_file(&dir.join(&files.main), &rendered.main)?;
+    for (attachment, text) in &rendered.attachments {
+        let name = match attachment {
+            Attachment::Detailed => &files.detailed,
+            Attachment::MemorySvg => &files.memory_svg,
+        };
+        write_file(&dir.join(name), text)?;
     }
     Ok(())
 }

@@ -36,7 +36,7 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
             }
             Err(error) => {
                 failed += 1;
-                eprintln!("prof: {error}");
+                crate::note!("prof: {error}");
             }
         },
     );
@@ -44,7 +44,7 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
         return Err(stdout_error(&e));
     }
     if options.commit_sha.is_none() && failed < args.files.len() {
-        eprintln!(
+        crate::note!(
             "prof: note: the runs have no commit (pass --commit or set $GITHUB_SHA), so NAME@COMMIT cannot find them"
         );
     }
@@ -59,9 +59,9 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
         match args.files.len() {
             1 => {}
             total if failed == total => {
-                eprintln!("prof: all {total} files failed; nothing was stored")
+                crate::note!("prof: all {total} files failed; nothing was stored")
             }
-            total => eprintln!("prof: {failed} of {total} files failed; the others were stored"),
+            total => crate::note!("prof: {failed} of {total} files failed; the others were stored"),
         }
         return Ok(ExitCode::from(2));
     }
@@ -86,18 +86,18 @@ fn describe(path: &Path, outcome: &Outcome, named: bool) {
             if counts.zero_counters > 0 {
                 note += &format!(", {} dropped", plural(counts.zero_counters, "zero counter"));
             }
-            eprintln!("{note}");
+            crate::note!("{note}");
             if counts.samples == 0 {
-                eprintln!("{path}: warning: the file has no samples; the run is stored empty");
+                crate::note!("{path}: warning: the file has no samples; the run is stored empty");
             }
             if counts.nonfinite > 0 {
-                eprintln!(
+                crate::note!(
                     "{path}: warning: {} (NaN/inf) stored but kept out of statistics",
                     plural(counts.nonfinite, "non-finite value")
                 );
             }
             if counts.repeated_keys > 0 {
-                eprintln!(
+                crate::note!(
                     "{path}: warning: {} a label key twice; the first value was kept",
                     if counts.repeated_keys == 1 {
                         "1 entry names".to_string()
@@ -107,13 +107,13 @@ fn describe(path: &Path, outcome: &Outcome, named: bool) {
                 );
             }
             if !named && app_groups.len() > 1 {
-                eprintln!(
+                crate::note!(
                     "{path}: warning: several app groups ({}); named the run `{name}` (choose with --name)",
                     app_groups.join(", ")
                 );
             }
         }
-        Outcome::Existing { run_id, name } => eprintln!(
+        Outcome::Existing { run_id, name } => crate::note!(
             "{path}: already stored as run {run_id} ({name}, same content and commit); \
              nothing added (use --force to store it again)"
         ),

@@ -3,6 +3,7 @@
 //! the BMF file and the summary, with prof's corrected numbers, going
 //! through a temporary database unless `--db` names one.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,12 +11,13 @@ use crate::cli::{Cli, LegacyArgs, LegacyCommand};
 use crate::db::{self, Access};
 use crate::error::{self, Error, Result};
 use crate::ingest::{self, IngestOptions, Outcome};
+use crate::render::file_names::{self, ReportFiles};
 use crate::render::{bmf, markdown};
 use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::summary::{self, Entry};
 
-use super::compare::{check_output_dir, write_file, write_markdown};
+use super::compare::{check_output_dir, write_file, write_report_files};
 use super::print;
 
 pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
@@ -95,8 +97,9 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
         };
         pairs.push((head, base));
     }
+    let files = files_beside_inputs(args);
     let mut reports: Vec<(Report, String)> = Vec::with_capacity(count);
-    for (path, (head, base)) in args.json_paths.iter().zip(pairs) {
+    for ((path, files), (head, base)) in args.json_paths.iter().zip(&files).zip(pairs) {
         let head_run = db::queries::run(&conn, head)
             .map_err(sql)?
             .expect("the run was just stored");
@@ -107,13 +110,9 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
             .flatten();
         let mut report =
             build::build(&conn, base_run.as_ref(), &head_run, &options).map_err(sql)?;
-        let md_path = path.with_extension("md");
-        write_markdown(&mut report, &md_path, None)?;
-        let md_name = md_path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        reports.push((report, md_name));
+        let dir = path.parent().unwrap_or(Path::new(""));
+        write_report_files(&mut report, dir, files, None)?;
+        reports.push((report, files.main.clone()));
     }
     if let Some(path) = &args.output_json {
         let mut benchmarks = bmf::Benchmarks::new();
@@ -138,6 +137,56 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The report files of each input, beside it as the original wrote them
+/// (`a.json` gives `a.md`), made distinct per directory: two inputs with
+/// one stem, or an input or output that a report would overwrite, get
+/// hashed names instead (see [`file_names::assign`]).
+fn files_beside_inputs(args: &LegacyArgs) -> Vec<ReportFiles> {
+    let dir_of = |path: &Path| path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let name_of = |path: &Path| {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let every_path: Vec<&PathBuf> = args
+        .json_paths
+        .iter()
+        .chain(args.prev_json_paths.iter().flatten())
+        .chain(args.output_json.as_ref())
+        .chain(summary_path(args))
+        .collect();
+    let mut assigned: Vec<Option<ReportFiles>> = vec![None; args.json_paths.len()];
+    let dirs: BTreeSet<PathBuf> = args.json_paths.iter().map(|p| dir_of(p)).collect();
+    for dir in dirs {
+        let inputs: Vec<usize> = (0..args.json_paths.len())
+            .filter(|&i| dir_of(&args.json_paths[i]) == dir)
+            .collect();
+        let stems: Vec<String> = inputs
+            .iter()
+            .map(|&i| {
+                let path = &args.json_paths[i];
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| name_of(path))
+            })
+            .collect();
+        let taken: Vec<String> = every_path
+            .iter()
+            .filter(|p| dir_of(p) == dir)
+            .map(|p| name_of(p))
+            .collect();
+        let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+        let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+        for (&i, files) in inputs.iter().zip(file_names::assign(&stems, &taken, &[])) {
+            assigned[i] = Some(files);
+        }
+    }
+    assigned
+        .into_iter()
+        .map(|files| files.expect("every input is in one directory"))
+        .collect()
 }
 
 fn summary_path(args: &LegacyArgs) -> Option<&PathBuf> {

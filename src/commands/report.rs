@@ -3,7 +3,7 @@
 //! exit 1 when `--fail-above` finds a slowdown.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use rusqlite::Connection;
@@ -12,15 +12,16 @@ use crate::cli::{Cli, ReportCmdArgs};
 use crate::db::{self, Access, queries};
 use crate::error::{self, Error, Result};
 use crate::model::RunRow;
+use crate::render::plain::{self, Plain};
 use crate::render::text::plural;
-use crate::render::{bmf, markdown};
+use crate::render::{SummaryFormat, bmf, file_names, markdown};
 use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::headline::MetricSelection;
 use crate::report::regress::Threshold;
 use crate::report::summary::{self, Entry};
 
-use super::compare::{check_templates_dir, write_file, write_markdown};
+use super::compare::{check_templates_dir, write_file, write_report_files};
 use super::print;
 
 pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
@@ -62,7 +63,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
     let branch_known = args.baseline_commit.is_some()
         || queries::branch_has_runs(&conn, &args.base_branch).map_err(sql)?;
     if !branch_known {
-        eprintln!(
+        crate::note!(
             "prof: note: no runs on branch {}, so every benchmark is reported as new \
              (name the branch your base runs are on with --base-branch, or give --baseline-commit)",
             args.base_branch
@@ -90,7 +91,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
                 Some(commit) => format!("at {commit}"),
                 None => format!("on {} before run {}", args.base_branch, head.id),
             };
-            eprintln!(
+            crate::note!(
                 "prof: note: {} has no baseline run {place}; it is reported as new",
                 head.name
             );
@@ -98,16 +99,17 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         reports.push(build::build(&conn, base.as_ref(), head, &options).map_err(sql)?);
     }
 
-    let link = |name: &str| {
-        args.results_link
-            .as_ref()
-            .map(|url| format!("{}/{}.md", url.trim_end_matches('/'), file_name(name)))
-    };
+    let names: Vec<&str> = reports.iter().map(|r| r.name.as_str()).collect();
+    let files = file_names::assign(&names, file_names::REPORT_FILES, file_names::REPORT_STEMS);
     let entries: Vec<Entry<'_>> = reports
         .iter()
-        .map(|r| Entry {
-            report: r,
-            link: link(&r.name),
+        .zip(&files)
+        .map(|(report, files)| Entry {
+            report,
+            link: args
+                .results_link
+                .as_ref()
+                .map(|url| format!("{}/{}", url.trim_end_matches('/'), files.main)),
         })
         .collect();
     let summary = summary::summarize(&entries, threshold);
@@ -116,27 +118,31 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
     match &args.out_dir {
         Some(dir) => {
             std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, &e))?;
-            write_file(&dir.join("summary.md"), &text)?;
+            write_file(&dir.join(file_names::SUMMARY_FILE), &text)?;
             let mut benchmarks = bmf::Benchmarks::new();
-            for report in &mut reports {
+            for (report, files) in reports.iter_mut().zip(&files) {
                 bmf::add_report(&mut benchmarks, &report.name.clone(), report);
-                let path: PathBuf = dir.join(format!("{}.md", file_name(&report.name)));
-                write_markdown(report, &path, args.templates.as_deref())?;
+                write_report_files(report, dir, files, args.templates.as_deref())?;
             }
-            write_file(&dir.join("bmf.json"), &bmf::to_json(&benchmarks))?;
-            eprintln!(
+            write_file(&dir.join(file_names::BMF_FILE), &bmf::to_json(&benchmarks))?;
+            crate::note!(
                 "{}: summary.md, bmf.json and {}",
                 dir.display(),
                 plural(reports.len() as u64, "report")
             );
         }
-        None => print(&text)?,
+        None if args.format == SummaryFormat::Md => print(&text)?,
+        None => {}
+    }
+    // Text is for a terminal: it goes to stdout with or without --out-dir.
+    if args.format == SummaryFormat::Text {
+        print(&plain::render_summary(&summary, Plain::for_stdout().color))?;
     }
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         append(Path::new(&path), &text)?;
     }
     if !summary.regressions.is_empty() {
-        eprintln!(
+        crate::note!(
             "prof: {} regression{} above {}%",
             summary.regressions.len(),
             if summary.regressions.len() == 1 {
@@ -181,25 +187,6 @@ fn baseline(
     match commit {
         Some(commit) => queries::newest_run_at_commit(conn, &head.name, commit),
         None => queries::newest_run_on_branch_before(conn, &head.name, branch, head.id),
-    }
-}
-
-/// A benchmark name as a file name: path separators and other characters
-/// file systems dislike become `_`.
-pub fn file_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    match cleaned.trim_start_matches('.') {
-        "" => "benchmark".to_string(),
-        rest => rest.to_string(),
     }
 }
 

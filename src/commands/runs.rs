@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use crate::cli::{Cli, RunsArgs, RunsFormat};
 use crate::db::{self, Access};
 use crate::error::{self, Result};
+use crate::render::plain;
 
 use super::print;
 
@@ -34,11 +35,11 @@ fn runs_table(runs: &[crate::model::RunRow]) -> String {
         "serial_s",
         "parallel_s",
     ];
-    let rows: Vec<[String; 7]> = runs
+    let rows: Vec<Vec<String>> = runs
         .iter()
         .map(|run| {
             let mark = if run.estimated { "*" } else { "" };
-            [
+            vec![
                 run.id.to_string(),
                 run.name.clone(),
                 run.commit_sha
@@ -52,33 +53,8 @@ fn runs_table(runs: &[crate::model::RunRow]) -> String {
             ]
         })
         .collect();
-    let mut widths = header.map(str::len);
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(i, (cell, width))| {
-                if i == 0 || i >= 5 {
-                    format!("{cell:>width$}")
-                } else {
-                    format!("{cell:<width$}")
-                }
-            })
-            .collect();
-        out.push_str(padded.join("  ").trim_end());
-        out.push('\n');
-    };
-    line(&header);
-    for row in &rows {
-        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
-    }
+    let right = [0, 5, 6];
+    let mut out = plain::table(&header, &rows, |column| right.contains(&column));
     if runs.iter().any(|run| run.estimated) {
         out.push_str("* includes a group estimated from its components\n");
     }

@@ -108,9 +108,8 @@ pub fn build(
     let seconds = |value: Option<f64>, base_value: Option<f64>| {
         Cell::compare(value, base_value, compared, Better::Lower).scaled(1000.0)
     };
-    let sum_over = |rows: &[GroupProofRow], pick: fn(&GroupProofRow) -> f64| {
-        rows.iter().map(pick).sum::<f64>()
-    };
+    let sum_over =
+        |rows: &[GroupProofRow], pick: fn(&GroupProofRow) -> f64| total(rows.iter().map(pick));
     let base_rows = base_data.as_ref().map(|b| b.proof_times.as_slice());
     let totals = Totals {
         serial_s: seconds(
@@ -122,8 +121,10 @@ pub fn build(
             base_rows.map(|rows| sum_over(rows, |g| g.parallel_ms)),
         ),
         bounded_s: seconds(
-            Some(head_bounded.values().sum()),
-            base_data.as_ref().map(|_| base_bounded.values().sum()),
+            Some(total(head_bounded.values().copied())),
+            base_data
+                .as_ref()
+                .map(|_| total(base_bounded.values().copied())),
         ),
         provers,
         num_devices: options.num_devices,
@@ -152,6 +153,12 @@ pub fn build(
                     serial_ms: Cell::compare(
                         head_proof.map(|g| g.serial_ms),
                         base_proof.map(|g| g.serial_ms),
+                        compared,
+                        Better::Lower,
+                    ),
+                    proofs_ms: Cell::compare(
+                        head_proof.map(|g| g.serial_ms - g.app_serial_ms),
+                        base_proof.map(|g| g.serial_ms - g.app_serial_ms),
                         compared,
                         Better::Lower,
                     ),
@@ -223,6 +230,12 @@ pub fn build(
         detail::add_details(conn, &mut report, base.map(|b| b.id), head.id)?;
     }
     Ok(report)
+}
+
+/// The sum of `values`, 0 when there are none. `Iterator::sum` of no
+/// floats is -0.0, which JSON and BMF would print as `-0.0`.
+fn total(values: impl Iterator<Item = f64>) -> f64 {
+    values.fold(0.0, |sum, value| sum + value)
 }
 
 /// Pairs a group's metrics by name; shown rows first in selection order.

@@ -171,11 +171,25 @@ pub fn format_decimals(value: f64, decimals: u32) -> String {
     grouped
 }
 
-/// `+1,234` / `-0.50` / `+0`: a diff always carries its sign.
+/// Extra places a diff may take so that a change too small for the
+/// column's places still shows its size and sign.
+const MAX_EXTRA_PLACES: u32 = 6;
+
+/// `+1,234` / `-0.50` / `+0`: a diff always carries its sign, and a diff
+/// that is not zero never reads as zero: `-0.003` with 2 places is
+/// `-0.003`, and one still smaller than the extra places allow is `-0`.
 pub fn format_signed(value: f64, decimals: u32) -> String {
-    let text = format_decimals(value, decimals);
+    let mut places = decimals;
+    let mut text = format_decimals(value, places);
+    let reads_as_zero = |text: &str| text.chars().all(|c| matches!(c, '0' | '.' | ',' | '-'));
+    while value != 0.0 && reads_as_zero(&text) && places < decimals + MAX_EXTRA_PLACES {
+        places += 1;
+        text = format_decimals(value, places);
+    }
     if text.starts_with('-') {
         text
+    } else if value < 0.0 {
+        format!("-{text}")
     } else {
         format!("+{text}")
     }
@@ -222,6 +236,11 @@ mod tests {
         assert_eq!(format_signed(0.0, 2), "+0");
         assert_eq!(format_signed(-0.25, 2), "-0.25");
         assert_eq!(format_signed(0.071, 3), "+0.071");
+        // A negative diff that rounds to zero at its places kept a `+`.
+        assert_eq!(format_signed(-0.003, 2), "-0.003");
+        assert_eq!(format_signed(0.004, 0), "+0.004");
+        assert_eq!(format_signed(-1e-12, 2), "-0");
+        assert_eq!(format_signed(-0.0, 2), "+0");
         assert_eq!(format_decimals(52.438, 3), "52.438");
         assert_eq!(format_decimals(52.4, 3), "52.400");
         assert_eq!(format_pct(8.2191), "+8.2%");

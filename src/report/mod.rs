@@ -61,6 +61,11 @@ pub struct Totals {
 pub struct GroupProofTime {
     /// Serial proof time in ms, as `group_proof_time` has it.
     pub serial_ms: Cell,
+    /// The group's proof_time_ms of the PR summary (SEMANTICS, the
+    /// original's outputs #6): the sum of its `total_proof_time_ms`, or
+    /// the estimate, without the app's once-run execution that `serial_ms`
+    /// adds.
+    pub proofs_ms: Cell,
     pub serial_s: Cell,
     pub parallel_s: Cell,
     pub bounded_s: Cell,

@@ -15,6 +15,14 @@ pub struct Summary {
     pub has_cells: bool,
     pub threshold: Option<Threshold>,
     pub regressions: Vec<Regression>,
+    /// The head runs' commits, distinct, in row order (one for `report`).
+    pub head_commits: Vec<String>,
+    /// The baselines' commits, distinct, in row order.
+    pub baseline_commits: Vec<String>,
+    /// Some benchmark was compared and none got slower: neither its totals
+    /// nor a headline time metric beyond the threshold (beyond noise when
+    /// there is none).
+    pub nothing_regressed: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -25,7 +33,8 @@ pub struct SummaryRow {
     pub head: RunInfo,
     /// `None`: a new benchmark, shown without diffs.
     pub base: Option<RunInfo>,
-    /// The app group's proof time in ms (serial).
+    /// The app group's proof_time_ms: the sum of its `total_proof_time_ms`
+    /// (SEMANTICS #6), its once-run metered execution left out.
     pub app_proof_time_ms: Cell,
     /// App cycles: `execute_preflight_insns`, else `total_cycles` (older
     /// files), summed.
@@ -62,12 +71,37 @@ pub fn summarize(entries: &[Entry<'_>], threshold: Option<Threshold>) -> Summary
             .collect(),
         None => Vec::new(),
     };
+    let any_slowdown = |limit: Threshold| {
+        entries
+            .iter()
+            .any(|e| !limit.regressions(&e.report.name, e.report).is_empty())
+    };
+    let nothing_regressed = rows.iter().any(|row| row.base.is_some())
+        && !any_slowdown(threshold.unwrap_or(Threshold {
+            max_slowdown_pct: 0.0,
+        }));
+    let head_commits = distinct(rows.iter().map(|row| &row.head));
+    let baseline_commits = distinct(rows.iter().filter_map(|row| row.base.as_ref()));
     Summary {
         rows,
         has_cells,
         threshold,
         regressions,
+        head_commits,
+        baseline_commits,
+        nothing_regressed,
     }
+}
+
+/// The distinct commits of `runs`, in order.
+fn distinct<'a>(runs: impl Iterator<Item = &'a RunInfo>) -> Vec<String> {
+    let mut commits: Vec<String> = Vec::new();
+    for commit in runs.filter_map(|run| run.commit_sha.as_ref()) {
+        if !commits.contains(commit) {
+            commits.push(commit.clone());
+        }
+    }
+    commits
 }
 
 fn row(report: &Report, link: Option<String>) -> SummaryRow {
@@ -83,7 +117,7 @@ fn row(report: &Report, link: Option<String>) -> SummaryRow {
     let proof_ms = |group: Option<&GroupReport>| {
         group
             .and_then(|g| g.proof_time.as_ref())
-            .map(|p| p.serial_ms)
+            .map(|p| p.proofs_ms)
             .unwrap_or_else(|| Cell::compare(None, None, compared, Better::Lower))
     };
     let sum_of = |group: Option<&GroupReport>, metrics: &[&str]| {

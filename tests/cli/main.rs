@@ -2,6 +2,8 @@
 //! directory from [`support::Sandbox`] and runs the real `prof` binary in it.
 
 mod compare;
+mod foreign_input;
+mod formats;
 mod ingest;
 mod properties;
 mod reliability;
@@ -9,3 +11,4 @@ mod report;
 mod semantics;
 mod sqlite_shell;
 mod support;
+mod templates;

@@ -104,7 +104,7 @@ fn baselines_come_from_the_base_branch_before_the_head_run() {
         "{summary}"
     );
     assert!(
-        summary.contains("**memcmp** <span style='color: red'>(+1.697 [+9.7%])</span> 19.200"),
+        summary.contains("| memcmp | <span style='color: red'>(+1.697 [+9.7%])</span> 19.200 |"),
         "{summary}"
     );
     // The main run c3: its baseline is the previous main run, c1.
@@ -290,7 +290,10 @@ fn the_summary_drops_cells_columns_when_no_run_has_them() {
         &["--commit", "v1"],
     );
     let summary = summary_of(&sandbox, &["report", "--commit", "v1"]);
-    assert!(summary.starts_with("| group | app.proof_time_ms | app.cycles | leaf.proof_time_ms |\n| -- | -- | -- | -- |\n"), "{summary}");
+    assert!(
+        summary.starts_with("Head `v1`, baseline none (every benchmark is new).\n\n| benchmark | app.proof_time_ms | app.cycles | leaf.proof_time_ms |\n| -- | -- | -- | -- |\n"),
+        "{summary}"
+    );
     assert!(summary.contains(
         "Note: the cells_used columns are left out because no benchmark has `main_cells_used`."
     ));

@@ -79,15 +79,39 @@ impl Sandbox {
     }
 }
 
-/// A file in `../shared/data`. These tests need the real metrics files that
-/// sit beside the checkout; without them they fail and say so.
+/// Where the real metrics files sit: `../shared/data`, beside the checkout.
+fn shared_data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+}
+
+/// The one test that explains a missing `../shared/data` in full; every
+/// other test that needs it fails with a one-line pointer here, so
+/// `cargo test` without it says once what is wrong and what to do.
+#[test]
+fn shared_data_is_beside_the_checkout() {
+    let dir = shared_data_dir();
+    assert!(
+        dir.join("SOURCES.md").is_file(),
+        "\n\n{} is missing.\n\
+         Many tests read the real OpenVM metrics files (the original profiler's \
+         example runs and others, listed in SOURCES.md) from the folder `shared/data` \
+         beside this checkout. They are not copied into the project.\n\
+         What to do: put the project's `shared` folder next to the checkout \
+         (so that ../shared/data/SOURCES.md exists), as CI does, and run `cargo test` again.\n\
+         Until then every test that reads those files fails with \
+         \"needs ../shared/data (see support::shared_data_is_beside_the_checkout)\".\n",
+        dir.display()
+    );
+}
+
+/// A file in `../shared/data`. Without the folder the test fails with a
+/// short pointer to [`shared_data_is_beside_the_checkout`], which explains.
+#[track_caller]
 pub fn shared_data(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    let dir = shared_data_dir();
     assert!(
         dir.is_dir(),
-        "{} is missing: these tests read the real metrics files in ../shared/data \
-         (beside the checkout); CI always has them",
-        dir.display()
+        "needs ../shared/data (see support::shared_data_is_beside_the_checkout)"
     );
     let path = dir.join(name);
     assert!(
@@ -99,6 +123,7 @@ pub fn shared_data(name: &str) -> PathBuf {
 }
 
 /// Every file in `../shared/data` ending in `.json`.
+#[track_caller]
 pub fn all_shared_data() -> Vec<PathBuf> {
     let dir = shared_data("SOURCES.md").parent().unwrap().to_path_buf();
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)

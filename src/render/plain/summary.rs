@@ -1,0 +1,100 @@
+//! The PR summary as plain text: the rows and totals of `summary.md` as
+//! aligned tables, for `prof report --format text`.
+
+use super::cell;
+use super::table::{Text, layout};
+use crate::render::terminal;
+use crate::report::cell::{format_decimals, format_pct};
+use crate::report::summary::Summary;
+
+/// The PR summary as text: the same rows and totals as `summary.md`.
+pub fn render_summary(summary: &Summary, color: bool) -> String {
+    let mut out = String::new();
+    for regression in &summary.regressions {
+        out += &format!(
+            "regression: {} {} {}: {} -> {} ({})\n",
+            terminal::escape(&regression.benchmark),
+            terminal::escape(regression.group.as_deref().unwrap_or("total")),
+            terminal::escape(&regression.metric),
+            format_decimals(regression.before, 2),
+            format_decimals(regression.after, 2),
+            format_pct(regression.pct)
+        );
+    }
+    if !summary.regressions.is_empty() {
+        out += "\n";
+    }
+    if !summary.head_commits.is_empty() {
+        let baseline = if summary.baseline_commits.is_empty() {
+            "none (every benchmark is new)".to_string()
+        } else {
+            summary.baseline_commits.join(", ")
+        };
+        let line = format!(
+            "Head {}, baseline {baseline}.",
+            summary.head_commits.join(", ")
+        );
+        out += &terminal::escape(&line);
+        out += "\n\n";
+    }
+    let mut header = vec!["benchmark", "app.proof_time_ms", "app.cycles"];
+    if summary.has_cells {
+        header.push("app.cells_used");
+    }
+    header.push("leaf.proof_time_ms");
+    if summary.has_cells {
+        header.push("leaf.cells_used");
+    }
+    let rows = summary
+        .rows
+        .iter()
+        .map(|row| {
+            let new = if row.base.is_none() { " (new)" } else { "" };
+            let mut cells = vec![
+                Text::plain(format!("{}{new}", row.name)),
+                cell(&row.app_proof_time_ms, 2),
+                cell(&row.app_cycles, 2),
+            ];
+            if summary.has_cells {
+                cells.push(cell(&row.app_cells_used, 2));
+            }
+            cells.push(cell(&row.leaf_proof_time_ms, 2));
+            if summary.has_cells {
+                cells.push(cell(&row.leaf_cells_used, 2));
+            }
+            cells
+        })
+        .collect();
+    out += &layout(&header, rows, &|i| i > 0, color);
+    let totals = summary
+        .rows
+        .iter()
+        .map(|row| {
+            vec![
+                Text::plain(&row.name),
+                cell(&row.serial_s, 3),
+                cell(&row.parallel_s, 3),
+            ]
+        })
+        .collect();
+    out += "\n";
+    out += &layout(
+        &["benchmark", "proof time (s)", "parallel proof time (s)"],
+        totals,
+        &|i| i > 0,
+        color,
+    );
+    if !summary.has_cells {
+        out += "\nNote: the cells_used columns are left out because no benchmark has main_cells_used.\n";
+    }
+    if summary.nothing_regressed {
+        let limit = summary
+            .threshold
+            .map(|t| format!(" by more than {}%", t.max_slowdown_pct))
+            .unwrap_or_default();
+        out += &format!(
+            "\nNothing regressed: no benchmark's total or headline time got slower{limit}.\n"
+        );
+    }
+    out
+}
