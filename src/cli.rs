@@ -269,7 +269,10 @@ pub struct IngestArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 
-    /// Benchmark name [default: the app group's name, else the file stem].
+    /// Benchmark name [default: the file stem without commit hashes and
+    /// dates, e.g. reth for reth-3f2c1e9.json]. Runs with one name at one
+    /// commit are repeats of one benchmark (samples of that commit): give
+    /// different benchmarks of a commit different names.
     #[arg(long)]
     pub name: Option<String>,
 

@@ -203,7 +203,7 @@ fn killing_an_ingest_at_any_moment_loses_nothing() {
             |r| r.get(0),
         )
         .unwrap();
-    assert!(first.starts_with("ecrecover_program"));
+    assert!(first.starts_with("metrics.example"));
     assert!(kept.len() > 1000);
     sandbox.ingest(
         &shared_data("metrics.prev.example.json"),
@@ -291,11 +291,25 @@ fn read_only_files_and_directories_refuse_writes_and_still_serve_reads() {
     let sandbox = Sandbox::new();
     sandbox.ingest(
         &shared_data("metrics.prev.example.json"),
-        &["--commit", "a", "--branch", "main"],
+        &[
+            "--commit",
+            "a",
+            "--branch",
+            "main",
+            "--name",
+            "ecrecover_program",
+        ],
     );
     sandbox.ingest(
         &shared_data("metrics.example.json"),
-        &["--commit", "b", "--branch", "main"],
+        &[
+            "--commit",
+            "b",
+            "--branch",
+            "main",
+            "--name",
+            "ecrecover_program",
+        ],
     );
     let input = sandbox.write(
         "more.json",
@@ -374,11 +388,25 @@ fn reading_commands_never_change_the_database_file() {
     let sandbox = Sandbox::new();
     sandbox.ingest(
         &shared_data("metrics.prev.example.json"),
-        &["--commit", "a", "--branch", "main"],
+        &[
+            "--commit",
+            "a",
+            "--branch",
+            "main",
+            "--name",
+            "ecrecover_program",
+        ],
     );
     sandbox.ingest(
         &shared_data("metrics.example.json"),
-        &["--commit", "b", "--branch", "main"],
+        &[
+            "--commit",
+            "b",
+            "--branch",
+            "main",
+            "--name",
+            "ecrecover_program",
+        ],
     );
     let bytes = std::fs::read(sandbox.db()).unwrap();
     for args in [
