@@ -54,6 +54,16 @@ pub enum Command {
     Trend(TrendArgs),
     /// The original profiler's command line, as a drop-in replacement.
     Legacy(LegacyArgs),
+    /// Remove runs, with their samples and stored aggregates, in one go.
+    Rm(RmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// The runs: ids, NAME@COMMIT, NAME@BRANCH, ... as for `compare`; all
+    /// are removed or none.
+    #[arg(required = true, value_name = "RUN")]
+    pub runs: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +95,11 @@ pub struct ReportCmdArgs {
     /// time metric of any group, got slower by more than PCT percent.
     #[arg(long, value_name = "PCT")]
     pub fail_above: Option<f64>,
+
+    /// Exit 1 when a benchmark that has a baseline has no run at the head
+    /// commit (a crashed or skipped benchmark job); summary.md lists them.
+    #[arg(long)]
+    pub fail_on_missing: bool,
 
     /// GPUs for the bounded-parallel estimate.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=65536))]
@@ -173,7 +188,8 @@ pub struct LegacyArgs {
     #[arg(long, value_delimiter = ',')]
     pub prev_json_paths: Option<Vec<PathBuf>>,
 
-    /// Display names, in the same order [default: each file's app group].
+    /// Benchmark names, in the same order [default: each file's stem without
+    /// commit hashes and dates]; two inputs may not share a name.
     #[arg(long, value_delimiter = ',')]
     pub names: Option<Vec<String>>,
 

@@ -33,8 +33,9 @@ fn runs_table(runs: &[crate::model::RunRow]) -> String {
         "created",
         "serial_s",
         "parallel_s",
+        "meta",
     ];
-    let rows: Vec<[String; 7]> = runs
+    let rows: Vec<[String; 8]> = runs
         .iter()
         .map(|run| {
             let mark = if run.estimated { "*" } else { "" };
@@ -49,6 +50,11 @@ fn runs_table(runs: &[crate::model::RunRow]) -> String {
                 run.created_at.clone(),
                 format!("{:.3}{mark}", run.serial_s),
                 format!("{:.3}{mark}", run.parallel_s),
+                run.meta
+                    .iter()
+                    .map(|(key, value)| format!("{key}={value}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
             ]
         })
         .collect();
@@ -65,7 +71,7 @@ fn runs_table(runs: &[crate::model::RunRow]) -> String {
             .zip(widths)
             .enumerate()
             .map(|(i, (cell, width))| {
-                if i == 0 || i >= 5 {
+                if i == 0 || i == 5 || i == 6 {
                     format!("{cell:>width$}")
                 } else {
                     format!("{cell:<width$}")

@@ -15,6 +15,16 @@ pub struct Summary {
     pub has_cells: bool,
     pub threshold: Option<Threshold>,
     pub regressions: Vec<Regression>,
+    /// Benchmarks with a baseline but no run at the head commit.
+    pub missing: Vec<MissingBenchmark>,
+}
+
+/// A benchmark the report expected and did not find: where it last ran.
+#[derive(Clone, Debug, Serialize)]
+pub struct MissingBenchmark {
+    pub name: String,
+    pub last_commit: Option<String>,
+    pub last_run: i64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -67,6 +77,7 @@ pub fn summarize(entries: &[Entry<'_>], threshold: Option<Threshold>) -> Summary
         has_cells,
         threshold,
         regressions,
+        missing: Vec::new(),
     }
 }
 
