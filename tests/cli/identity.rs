@@ -85,3 +85,160 @@ fn two_app_proof_files_at_one_commit_are_two_benchmarks() {
         "{summary}"
     );
 }
+
+#[test]
+fn repeats_are_samples_of_their_commit_never_a_diff_of_each_other() {
+    let sandbox = Sandbox::new();
+    let c1 = "1a2b3c4d";
+    let c2 = "5e6f7a8b";
+    let ingest = |file: &str, ms: u32, commit: &str, branch: &str| {
+        std::fs::create_dir_all(sandbox.path(file).parent().unwrap()).unwrap();
+        let path = sandbox.write(file, app_proof_metrics(ms));
+        sandbox
+            .prof()
+            .args(["ingest", "--commit", commit, "--branch", branch])
+            .arg(&path)
+            .output()
+            .unwrap()
+    };
+    // Main at c1 ran reth twice (two repeats), the PR at c2 three times.
+    assert!(
+        ingest("reth-1a2b3c4.json", 100, c1, "main")
+            .status
+            .success()
+    );
+    let second = ingest("reth-1a2b3c4-retry.json", 104, c1, "main");
+    assert!(second.status.success());
+    // A different stem is a different benchmark, so no repeat note here.
+    assert!(!String::from_utf8_lossy(&second.stderr).contains("repeat"));
+    let second = ingest("again/reth-1a2b3c4.json", 102, c1, "main");
+    assert_eq!(
+        String::from_utf8_lossy(&second.stderr)
+            .lines()
+            .filter(|l| l.contains("repeat"))
+            .collect::<Vec<_>>(),
+        [
+            "prof: stored run 3 as repeat 2 of reth at 1a2b3c4d; use --name if it is a different benchmark"
+        ]
+    );
+    for (i, ms) in [110, 111, 112].into_iter().enumerate() {
+        let out = ingest(&format!("pr{i}/reth-5e6f7a8.json"), ms, c2, "pr");
+        assert!(out.status.success());
+    }
+    // The PR's report: reth compared with main's newest reth before it,
+    // the second repeat (102 ms), and said to have three runs.
+    let output = sandbox
+        .prof()
+        .args(["report", "--commit", c2])
+        .output()
+        .unwrap();
+    let summary = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success());
+    assert!(
+        summary.contains("| reth (3 runs) | <span style='color: red'>(+10 [+9.8%])</span> 112 |"),
+        "{summary}"
+    );
+    // Main's report at c1 itself: the repeats are not compared with each
+    // other; nothing before c1, so reth is new with its two runs.
+    for extra in [&[][..], &["--baseline-commit", c1][..]] {
+        let output = sandbox
+            .prof()
+            .args(["report", "--commit", c1])
+            .args(extra)
+            .output()
+            .unwrap();
+        let summary = String::from_utf8(output.stdout).unwrap();
+        assert!(output.status.success());
+        assert!(
+            summary.contains("| reth (new) (2 runs) | 102 |"),
+            "{summary}"
+        );
+        assert!(!summary.contains("span"), "no diff: {summary}");
+    }
+    // Every output says how many runs the commit has.
+    let json: serde_json::Value = serde_json::from_slice(
+        &sandbox
+            .prof()
+            .args(["compare", &format!("reth@{c1}"), "reth", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["base"]["runs_at_commit"], 2);
+    assert_eq!(json["head"]["runs_at_commit"], 3);
+    let md = sandbox
+        .prof()
+        .args(["show", "reth"])
+        .output()
+        .unwrap()
+        .stdout;
+    let md = String::from_utf8(md).unwrap();
+    assert!(md.contains("Head: run 6 at `5e6f7a8b` on pr, "), "{md}");
+    assert!(md.contains(" (3 runs at this commit)\n"), "{md}");
+    let runs: serde_json::Value = serde_json::from_slice(
+        &sandbox
+            .prof()
+            .args(["runs", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(runs[0]["runs_at_commit"], 3);
+}
+
+#[test]
+fn legacy_refuses_two_inputs_that_would_share_a_name() {
+    let sandbox = Sandbox::new();
+    sandbox.write("fib-1a2b3c4.json", app_proof_metrics(1));
+    sandbox.write("fib-5e6f7a8.json", app_proof_metrics(2));
+    let before: Vec<_> = std::fs::read_dir(sandbox.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    for names in [&[][..], &["--names", "one,one"][..]] {
+        let output = sandbox
+            .prof()
+            .env_remove("PROF_DB")
+            .args([
+                "legacy",
+                "--json-paths",
+                "fib-1a2b3c4.json,fib-5e6f7a8.json",
+                "--output-json",
+                "bmf.json",
+            ])
+            .args(names)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("fib-1a2b3c4.json and fib-5e6f7a8.json would both be benchmark"),
+            "{stderr}"
+        );
+        let after: Vec<_> = std::fs::read_dir(sandbox.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(after, before, "nothing written");
+    }
+    sandbox
+        .prof()
+        .env_remove("PROF_DB")
+        .args([
+            "legacy",
+            "--json-paths",
+            "fib-1a2b3c4.json,fib-5e6f7a8.json",
+            "--names",
+            "a,b",
+            "--output-json",
+            "bmf.json",
+        ])
+        .assert()
+        .success();
+    let bmf: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sandbox.path("bmf.json")).unwrap()).unwrap();
+    assert!(bmf.get("a").is_some() && bmf.get("b").is_some(), "{bmf}");
+}

@@ -2,6 +2,7 @@
 //! directory from [`support::Sandbox`] and runs the real `prof` binary in it.
 
 mod compare;
+mod history;
 mod identity;
 mod ingest;
 mod properties;
