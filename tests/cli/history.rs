@@ -33,28 +33,24 @@ const COMMITS: [&str; 5] = ["a0a0a01", "b1b1b12", "c2c2c23", "d3d3d34", "e4e4e45
 
 /// Ingests commit `index` of a five-commit history on main: three
 /// benchmarks, one file each (`NAME-<sha>.json`, given relative to the
-/// sandbox so the stored paths match), in one call, at day `index + 1`.
+/// sandbox so the stored paths match), at day `index + 1`. `--name` says
+/// what the default name would: this test is about order, not names.
 fn ingest_commit(sandbox: &Sandbox, index: usize) {
     let sha = COMMITS[index];
-    let files: Vec<String> = ["alpha", "beta", "gamma"]
-        .iter()
-        .enumerate()
-        .map(|(b, name)| {
-            let ms = 100 * (b as u32 + 1) + [0, 7, 3, 12, 5][index];
-            let file = format!("{name}-{sha}.json");
-            sandbox.write(&file, metrics(ms));
-            file
-        })
-        .collect();
     let time = format!("2026-01-0{}T12:00:00Z", index + 1);
-    sandbox
-        .prof()
-        .args([
-            "ingest", "--commit", sha, "--branch", "main", "--time", &time,
-        ])
-        .args(&files)
-        .assert()
-        .success();
+    for (b, name) in ["alpha", "beta", "gamma"].iter().enumerate() {
+        let ms = 100 * (b as u32 + 1) + [0, 7, 3, 12, 5][index];
+        let file = format!("{name}-{sha}.json");
+        sandbox.write(&file, metrics(ms));
+        sandbox
+            .prof()
+            .args([
+                "ingest", "--commit", sha, "--branch", "main", "--time", &time,
+            ])
+            .args(["--name", name, &file])
+            .assert()
+            .success();
+    }
 }
 
 /// Run ids depend on the order of ingest; everything else must not. Ids
@@ -222,10 +218,8 @@ fn benchmarks_with_a_baseline_but_no_run_at_the_head_are_missing() {
     let sandbox = Sandbox::new();
     let ingest = |name: &str, commit: &str, branch: &str, time: &str| {
         let file = sandbox.write(&format!("{name}-{commit}.json"), metrics(100));
-        sandbox.ingest(
-            &file,
-            &["--commit", commit, "--branch", branch, "--time", time],
-        );
+        let args = ["--commit", commit, "--branch", branch, "--time", time];
+        sandbox.ingest(&file, &[&args[..], &["--name", name]].concat());
     };
     // main: alpha, beta and gamma at c0; gamma stopped after c0 and beta
     // ran again at c1. The PR at c2 ran alpha only: beta's job crashed.
