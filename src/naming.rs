@@ -50,10 +50,8 @@ pub fn default_name(stem: &str, commit: Option<&str>) -> String {
         }
         // Kept tokens keep the delimiter before them, unless what preceded
         // them was dropped from the very start of the stem.
-        if let Some(delimiter) = token.delimiter {
-            if !name.is_empty() {
-                name.push(delimiter);
-            }
+        if let (Some(delimiter), false) = (token.delimiter, name.is_empty()) {
+            name.push(delimiter);
         }
         name.push_str(token.text);
     }

@@ -2,8 +2,6 @@
 //! group), repeats of one benchmark at one commit, and `legacy` refusing
 //! two inputs that would share a name.
 
-use predicates::prelude::*;
-
 use crate::support::{Sandbox, rows};
 
 const SHA1: &str = "dc0f2b6a9e1c4d7b8f0a2c3e5d6b7a8c9d0e1f2a";

@@ -8,6 +8,7 @@ mod ingest;
 mod properties;
 mod reliability;
 mod report;
+mod run_records;
 mod semantics;
 mod sqlite_shell;
 mod support;
