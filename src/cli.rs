@@ -304,7 +304,8 @@ pub struct IngestArgs {
     #[arg(long, value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
 
-    /// When the run happened, RFC 3339 [default: now].
+    /// When the run happened, RFC 3339 [default: now]; runs are ordered by
+    /// it (backfill with it), and it may be at most a day ahead.
     #[arg(long, value_name = "TIME")]
     pub time: Option<String>,
 
