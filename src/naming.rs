@@ -55,6 +55,10 @@ pub fn default_name(stem: &str, commit: Option<&str>) -> String {
         }
         name.push_str(token.text);
     }
+    // Only delimiters left (`_a9d7984`): nothing is left of the stem.
+    if name.chars().all(|c| matches!(c, '_' | '-' | '.')) {
+        return stem.to_string();
+    }
     name
 }
 
@@ -268,6 +272,8 @@ mod tests {
             ("fib_12-2026", None, "fib_12-2026"),
             // Nothing left: the stem stays.
             ("a9d7984", None, "a9d7984"),
+            ("_a9d7984", None, "_a9d7984"),
+            ("-_a9d7984_", None, "-_a9d7984_"),
             ("2026-11-25", None, "2026-11-25"),
             ("", None, ""),
             ("fib", None, "fib"),
@@ -279,6 +285,25 @@ mod tests {
                 expected,
                 "{stem} at {commit:?}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any stem, any commit: no panic, never an empty name for a
+        /// non-empty stem, and the name is made of the stem's own tokens in
+        /// their order.
+        #[test]
+        fn any_stem_gives_a_name_made_of_its_own_tokens(
+            stem in "([a-f0-9]{0,9}|[0-9:T]{0,6}|\\PC{0,4})([-_.]([a-f0-9]{0,9}|[0-9:TZ]{0,8}|\\PC{0,4})){0,6}",
+            commit in proptest::option::of("[0-9a-f]{7,12}"),
+        ) {
+            let name = default_name(&stem, commit.as_deref());
+            proptest::prop_assert_eq!(name.is_empty(), stem.is_empty());
+            let stem_tokens: Vec<&str> = stem.split(['_', '-', '.']).collect();
+            let mut rest = stem_tokens.iter();
+            for token in name.split(['_', '-', '.']) {
+                proptest::prop_assert!(rest.any(|t| *t == token), "{token} in {stem}");
+            }
         }
     }
 }
