@@ -17,6 +17,25 @@
 //! A dropped token takes the delimiter before it along (the one after it
 //! when it opens the stem). When nothing is left, the stem is kept whole.
 
+/// Whether every part of `stem` is a hash or a date, so that its default
+/// name (the stem itself) changes from commit to commit.
+pub fn only_hashes_and_dates(stem: &str, commit: Option<&str>) -> bool {
+    let tokens = tokenize(stem);
+    let mut i = 0;
+    let mut dropped_any = false;
+    while i < tokens.len() {
+        match dropped_span(&tokens, i, commit) {
+            0 if tokens[i].text.is_empty() => i += 1,
+            0 => return false,
+            span => {
+                dropped_any = true;
+                i += span;
+            }
+        }
+    }
+    dropped_any
+}
+
 /// The default name for a file with stem `stem`, of a run at `commit`.
 pub fn default_name(stem: &str, commit: Option<&str>) -> String {
     let tokens = tokenize(stem);
@@ -286,6 +305,17 @@ mod tests {
                 "{stem} at {commit:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_stem_of_hashes_and_dates_alone_is_recognised() {
+        use super::only_hashes_and_dates;
+        assert!(only_hashes_and_dates("a9d7984", None));
+        assert!(only_hashes_and_dates("a9d7984_2026-11-25", None));
+        assert!(only_hashes_and_dates("1234567", Some("1234567abc")));
+        assert!(!only_hashes_and_dates("1234567", None));
+        assert!(!only_hashes_and_dates("reth-a9d7984", None));
+        assert!(!only_hashes_and_dates("", None));
     }
 
     proptest::proptest! {

@@ -32,6 +32,9 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
                     stdout_failure.get_or_insert(e);
                 }
                 describe(path, &outcome, options.commit_sha.as_deref());
+                if options.name.is_none() {
+                    warn_if_named_per_commit(path, options.commit_sha.as_deref());
+                }
             }
             Err(error) => {
                 failed += 1;
@@ -113,6 +116,22 @@ fn describe(path: &Path, outcome: &Outcome, commit: Option<&str>) {
             "{path}: already stored as run {run_id} ({name}, same content and commit); \
              nothing added (use --force to store it again)"
         ),
+    }
+}
+
+/// A file named by nothing but a hash or date (`a9d7984.json`) would start
+/// a new benchmark at every commit.
+fn warn_if_named_per_commit(path: &Path, commit: Option<&str>) {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if crate::naming::only_hashes_and_dates(&stem, commit) {
+        eprintln!(
+            "{}: warning: the file name is only a commit hash or date, so each commit's run \
+             would be a benchmark of its own (name the benchmark with --name)",
+            path.display()
+        );
     }
 }
 

@@ -2,6 +2,8 @@
 //! group), repeats of one benchmark at one commit, and `legacy` refusing
 //! two inputs that would share a name.
 
+use predicates::prelude::*;
+
 use crate::support::{Sandbox, rows};
 
 const SHA1: &str = "dc0f2b6a9e1c4d7b8f0a2c3e5d6b7a8c9d0e1f2a";
@@ -239,4 +241,26 @@ fn legacy_refuses_two_inputs_that_would_share_a_name() {
     let bmf: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(sandbox.path("bmf.json")).unwrap()).unwrap();
     assert!(bmf.get("a").is_some() && bmf.get("b").is_some(), "{bmf}");
+}
+
+#[test]
+fn a_file_named_only_by_its_commit_is_named_but_warned_about() {
+    let sandbox = Sandbox::new();
+    let file = sandbox.write("3f2c1e9.json", app_proof_metrics(1));
+    sandbox
+        .prof()
+        .args(["ingest", "--commit", "3f2c1e9"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "3f2c1e9.json: warning: the file name is only a commit hash or date",
+        ));
+    sandbox
+        .prof()
+        .args(["ingest", "--commit", "3f2c1e9", "--name", "fib", "--force"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("warning").not());
 }
