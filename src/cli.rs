@@ -54,6 +54,16 @@ pub enum Command {
     Trend(TrendArgs),
     /// The original profiler's command line, as a drop-in replacement.
     Legacy(LegacyArgs),
+    /// Remove runs, with their samples and stored aggregates, in one go.
+    Rm(RmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// The runs: ids, NAME@COMMIT, NAME@BRANCH, ... as for `compare`; all
+    /// are removed or none.
+    #[arg(required = true, value_name = "RUN")]
+    pub runs: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +95,11 @@ pub struct ReportCmdArgs {
     /// time metric of any group, got slower by more than PCT percent.
     #[arg(long, value_name = "PCT")]
     pub fail_above: Option<f64>,
+
+    /// Exit 1 when a benchmark that has a baseline has no run at the head
+    /// commit (a crashed or skipped benchmark job); summary.md lists them.
+    #[arg(long)]
+    pub fail_on_missing: bool,
 
     /// GPUs for the bounded-parallel estimate.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=65536))]
@@ -179,7 +194,8 @@ pub struct LegacyArgs {
     #[arg(long, value_delimiter = ',')]
     pub prev_json_paths: Option<Vec<PathBuf>>,
 
-    /// Display names, in the same order [default: each file's app group].
+    /// Benchmark names, in the same order [default: each file's stem without
+    /// commit hashes and dates]; two inputs may not share a name.
     #[arg(long, value_delimiter = ',')]
     pub names: Option<Vec<String>>,
 
@@ -275,7 +291,10 @@ pub struct IngestArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 
-    /// Benchmark name [default: the app group's name, else the file stem].
+    /// Benchmark name [default: the file stem without commit hashes and
+    /// dates, e.g. reth for reth-3f2c1e9.json]. Runs with one name at one
+    /// commit are repeats of one benchmark (samples of that commit): give
+    /// different benchmarks of a commit different names.
     #[arg(long)]
     pub name: Option<String>,
 
@@ -291,7 +310,8 @@ pub struct IngestArgs {
     #[arg(long, value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
 
-    /// When the run happened, RFC 3339 [default: now].
+    /// When the run happened, RFC 3339 [default: now]; runs are ordered by
+    /// it (backfill with it), and it may be at most a day ahead.
     #[arg(long, value_name = "TIME")]
     pub time: Option<String>,
 

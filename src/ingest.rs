@@ -50,7 +50,9 @@ pub enum Outcome {
         run_id: i64,
         name: String,
         counts: WriteCounts,
-        app_groups: Vec<String>,
+        /// With other runs of the same name at the same commit: how many
+        /// runs that commit now has, this one included (its repeat number).
+        repeat: Option<i64>,
     },
     /// The same content was already stored for this benchmark and commit.
     Existing { run_id: i64, name: String },
@@ -300,12 +302,9 @@ fn write_file(
     }
     let run_id = run.run_id();
     let counts = run.finish(&sha256).map_err(sql)?;
-    // The groups are known once every sample is in; name the run from them.
-    let app_groups = writer::app_groups(&tx, run_id).map_err(sql)?;
-    let name = match (&options.name, app_groups.first()) {
-        (Some(name), _) => name.clone(),
-        (None, Some(app)) => app.clone(),
-        (None, None) => file_stem(path),
+    let name = match &options.name {
+        Some(name) => name.clone(),
+        None => default_name(path, options.commit_sha.as_deref()),
     };
     writer::set_name(&tx, run_id, &name).map_err(sql)?;
     if !options.force {
@@ -320,12 +319,18 @@ fn write_file(
             });
         }
     }
+    let repeat = match &options.commit_sha {
+        Some(commit) => {
+            Some(writer::runs_at_commit(&tx, &name, commit).map_err(sql)?).filter(|&runs| runs > 1)
+        }
+        None => None,
+    };
     tx.commit().map_err(sql)?;
     Ok(Outcome::Created {
         run_id,
         name,
         counts,
-        app_groups,
+        repeat,
     })
 }
 
@@ -361,10 +366,12 @@ fn progress_bar(len: u64) -> ProgressBar {
     bar
 }
 
-fn file_stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "run".to_string())
+/// The name of a run without `--name`: see [`crate::naming`].
+pub fn default_name(path: &Path, commit: Option<&str>) -> String {
+    match path.file_stem() {
+        Some(stem) => crate::naming::default_name(&stem.to_string_lossy(), commit),
+        None => "run".to_string(),
+    }
 }
 
 /// Now, as stored in `runs.created_at`: seconds precision, UTC, sortable.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod ingest;
 pub mod input;
 pub mod model;
+pub mod naming;
 pub mod render;
 pub mod report;
 pub mod runref;

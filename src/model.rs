@@ -1,9 +1,12 @@
 //! Stored rows: what the database hands back, before any report shapes it.
 //! Each struct mirrors one view or table of the schema.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
-/// A row of `runs` joined with `run_totals`.
+/// A row of `runs` joined with `run_totals`, with its `--meta` pairs and
+/// how many runs its benchmark has at its commit (more than one: repeats).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunRow {
     pub id: i64,
@@ -16,6 +19,8 @@ pub struct RunRow {
     pub parallel_s: f64,
     /// Some group's proof time is an estimate from its components.
     pub estimated: bool,
+    pub runs_at_commit: usize,
+    pub meta: BTreeMap<String, String>,
 }
 
 /// A row of `group_stats`.

@@ -3,11 +3,13 @@
 //! `12` (a run id), `latest`, `reth` (the benchmark's newest run), `reth@REV`
 //! (its newest run whose commit starts with REV or whose branch is REV), and
 //! `~N` after any of these to step N runs of the same benchmark back; after
-//! `NAME@BRANCH` the steps stay on that branch.
+//! `NAME@BRANCH` the steps stay on that branch. "Newest" and "back" follow
+//! the runs' time (`created_at`, then id), as everywhere in prof. The SQL
+//! lives in [`crate::db::lookup`].
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
-use crate::db::queries;
+use crate::db::{lookup, queries};
 use crate::model::RunRow;
 use crate::render::text::plural;
 
@@ -107,13 +109,9 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<RunRow, ResolveError> {
         Target::Id(id) => match queries::run(conn, *id)? {
             Some(run) => (run, None),
             None => {
-                let range: (Option<i64>, Option<i64>) =
-                    conn.query_row("SELECT MIN(id), MAX(id) FROM runs", [], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })?;
-                let known = match range {
-                    (Some(lo), Some(hi)) => format!("runs are {lo} to {hi}"),
-                    _ => "the database has no runs yet".into(),
+                let known = match lookup::run_id_range(conn)? {
+                    Some((lo, hi)) => format!("runs are {lo} to {hi}"),
+                    None => "the database has no runs yet".into(),
                 };
                 return Err(ResolveError::Unknown(format!(
                     "no run {id} ({known}; see `prof runs`)"
@@ -137,16 +135,13 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<RunRow, ResolveError> {
     if reference.back == 0 {
         return Ok(start);
     }
-    let older: Option<i64> = conn
-        .prepare_cached(
-            "SELECT id FROM runs WHERE name = ?1 AND id < ?2 AND (?3 IS NULL OR branch = ?3)
-             ORDER BY id DESC LIMIT 1 OFFSET ?4",
-        )?
-        .query_row(
-            rusqlite::params![start.name, start.id, branch, reference.back - 1],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let older = lookup::run_before(
+        conn,
+        &start.name,
+        start.id,
+        branch.as_deref(),
+        reference.back,
+    )?;
     match older {
         Some(id) => Ok(queries::run(conn, id)?.expect("the id was just read")),
         None => Err(ResolveError::Unknown(format!(
@@ -160,10 +155,7 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<RunRow, ResolveError> {
 }
 
 fn unknown_name(conn: &Connection, name: &str) -> rusqlite::Result<ResolveError> {
-    let names: Vec<String> = conn
-        .prepare_cached("SELECT DISTINCT name FROM runs ORDER BY name")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let names = lookup::benchmark_names(conn)?;
     let known = if names.is_empty() {
         "the database has no runs yet".to_string()
     } else {
@@ -174,23 +166,18 @@ fn unknown_name(conn: &Connection, name: &str) -> rusqlite::Result<ResolveError>
     )))
 }
 
-/// `NAME@REV`: REV is a branch, or a commit prefix that must pick one commit.
+/// `NAME@REV`: REV is a branch, or a commit prefix that must pick one
+/// commit; a commit REV names in full is picked over longer ones it begins.
 fn resolve_at(
     conn: &Connection,
     name: &str,
     rev: &str,
 ) -> Result<(RunRow, Option<String>), ResolveError> {
-    let by_branch: Option<i64> = conn
-        .prepare_cached("SELECT MAX(id) FROM runs WHERE name = ?1 AND branch = ?2")?
-        .query_row([name, rev], |r| r.get(0))?;
-    let commits: Vec<(String, i64)> = conn
-        .prepare_cached(
-            "SELECT commit_sha, MAX(id) FROM runs
-             WHERE name = ?1 AND substr(commit_sha, 1, length(?2)) = ?2
-             GROUP BY commit_sha ORDER BY commit_sha",
-        )?
-        .query_map([name, rev], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let by_branch = lookup::newest_on_branch(conn, name, rev)?;
+    let mut commits = lookup::commits_of(conn, name, rev)?;
+    if commits.iter().any(|(sha, _)| sha == rev) {
+        commits.retain(|(sha, _)| sha == rev);
+    }
     match (by_branch, commits.as_slice()) {
         (Some(id), []) => Ok((
             queries::run(conn, id)?.expect("the id was just read"),
@@ -317,5 +304,55 @@ mod tests {
         );
         assert!(matches!(id("99"), Err(ResolveError::Unknown(m)) if m.contains("runs are 1 to 5")));
         assert!(matches!(id("reth@zzz"), Err(ResolveError::Unknown(_))));
+    }
+
+    /// Runs inserted out of time order: (name, commit, branch, time).
+    fn db_with_timed_runs(runs: &[(&str, &str, &str, &str)]) -> Connection {
+        let conn = crate::db::open_in_memory();
+        for (name, commit, branch, time) in runs {
+            conn.execute(
+                "INSERT INTO runs (name, commit_sha, branch, created_at, source_path, content_sha256,
+                                   entries, zero_counters, nonfinite)
+                 VALUES (?1, ?2, ?3, ?4, 'x.json', '', 0, 0, 0)",
+                [name, commit, branch, time],
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    #[test]
+    fn newest_and_steps_follow_the_runs_time_then_id() {
+        // A backfill: ids 1..4 hold days 3, 1, 4, 2; day 4 also has run 5.
+        let conn = db_with_timed_runs(&[
+            ("reth", "c3", "main", "2026-01-03T00:00:00Z"),
+            ("reth", "c1", "main", "2026-01-01T00:00:00Z"),
+            ("reth", "c4", "pr", "2026-01-04T00:00:00Z"),
+            ("reth", "c2", "main", "2026-01-02T00:00:00Z"),
+            ("reth", "c4", "pr", "2026-01-04T00:00:00Z"),
+        ]);
+        let id = |t: &str| resolve(&conn, t).map(|r| r.id);
+        assert_eq!(id("reth"), Ok(5), "the newest day, then the higher id");
+        assert_eq!(id("latest"), Ok(5));
+        assert_eq!(id("reth~1"), Ok(3));
+        assert_eq!(id("reth~2"), Ok(1));
+        assert_eq!(id("reth~3"), Ok(4));
+        assert_eq!(id("reth~4"), Ok(2));
+        assert_eq!(id("reth@main"), Ok(1));
+        assert_eq!(id("reth@main~1"), Ok(4));
+        assert_eq!(id("reth@c4"), Ok(5));
+    }
+
+    #[test]
+    fn a_commit_given_in_full_is_not_ambiguous() {
+        let conn = db_with_runs(&[
+            ("reth", "cccccc1", "main"),
+            ("reth", "cccccc12", "main"),
+            ("reth", "cccccc13", "main"),
+        ]);
+        let id = |t: &str| resolve(&conn, t).map(|r| r.id);
+        assert_eq!(id("reth@cccccc1"), Ok(1));
+        assert_eq!(id("reth@cccccc12"), Ok(2));
+        assert!(matches!(id("reth@cccccc"), Err(ResolveError::Ambiguous(_))));
     }
 }

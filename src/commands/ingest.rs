@@ -15,7 +15,6 @@ use super::stdout_error;
 pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
     let options = ingest_options(args)?;
     let db_path = cli.db_path();
-    let existed = db_path.exists();
     let mut conn = db::open(&db_path, Access::ReadWrite)?;
     let mut failed = 0usize;
     let mut stdout_failure = None;
@@ -32,7 +31,10 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
                 if let Err(e) = writeln!(std::io::stdout().lock(), "{run_id}") {
                     stdout_failure.get_or_insert(e);
                 }
-                describe(path, &outcome, options.name.is_some());
+                describe(path, &outcome, options.commit_sha.as_deref());
+                if options.name.is_none() {
+                    warn_if_named_per_commit(path, options.commit_sha.as_deref());
+                }
             }
             Err(error) => {
                 failed += 1;
@@ -48,13 +50,10 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
             "prof: note: the runs have no commit (pass --commit or set $GITHUB_SHA), so NAME@COMMIT cannot find them"
         );
     }
-    if failed == args.files.len() && !existed {
-        // Nothing was stored: leave no new database behind either.
-        drop(conn);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", db_path.display()));
-        }
-    }
+    // A database this call created stays even when every file failed: by
+    // now another process may have opened the same new file and be waiting
+    // to write its run, and removing the file would lose that run. An
+    // empty prof database is harmless; the next ingest uses it.
     if failed > 0 {
         match args.files.len() {
             1 => {}
@@ -69,14 +68,14 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
 }
 
 /// What happened to one file, on stderr.
-fn describe(path: &Path, outcome: &Outcome, named: bool) {
+fn describe(path: &Path, outcome: &Outcome, commit: Option<&str>) {
     let path = path.display();
     match outcome {
         Outcome::Created {
             run_id,
             name,
             counts,
-            app_groups,
+            repeat,
         } => {
             let mut note = format!(
                 "{path}: run {run_id} ({name}): {} from {}",
@@ -106,10 +105,10 @@ fn describe(path: &Path, outcome: &Outcome, named: bool) {
                     }
                 );
             }
-            if !named && app_groups.len() > 1 {
+            if let (Some(repeat), Some(commit)) = (repeat, commit) {
                 crate::note!(
-                    "{path}: warning: several app groups ({}); named the run `{name}` (choose with --name)",
-                    app_groups.join(", ")
+                    "prof: stored run {run_id} as repeat {repeat} of {name} at {commit}; \
+                     use --name if it is a different benchmark"
                 );
             }
         }
@@ -117,6 +116,22 @@ fn describe(path: &Path, outcome: &Outcome, named: bool) {
             "{path}: already stored as run {run_id} ({name}, same content and commit); \
              nothing added (use --force to store it again)"
         ),
+    }
+}
+
+/// A file named by nothing but a hash or date (`a9d7984.json`) would start
+/// a new benchmark at every commit.
+fn warn_if_named_per_commit(path: &Path, commit: Option<&str>) {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if crate::naming::only_hashes_and_dates(&stem, commit) {
+        crate::note!(
+            "{}: warning: the file name is only a commit hash or date, so each commit's run \
+             would be a benchmark of its own (name the benchmark with --name)",
+            path.display()
+        );
     }
 }
 
@@ -161,10 +176,20 @@ fn ingest_options(args: &IngestArgs) -> Result<IngestOptions> {
     })
 }
 
+/// `--time`, which orders runs: a time more than a day ahead is a mistake
+/// (a wrong year, a local time marked as UTC) that would make the run the
+/// newest for as long as the history lasts.
 fn parse_time(text: &str) -> Result<jiff::Timestamp> {
-    text.parse::<jiff::Timestamp>().map_err(|_| {
+    let time = text.parse::<jiff::Timestamp>().map_err(|_| {
         Error::usage(format!(
             "--time {text}: expected an RFC 3339 time such as 2026-11-25T20:30:00Z"
         ))
-    })
+    })?;
+    let latest = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24);
+    if time > latest {
+        return Err(Error::usage(format!(
+            "--time {text}: more than a day in the future (give the time the run happened)"
+        )));
+    }
+    Ok(time)
 }

@@ -38,6 +38,7 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
             )));
         }
     }
+    let names = benchmark_names(args)?;
     // A temporary database lives as long as this directory handle.
     let temp = match cli.db_given() {
         Some(_) => None,
@@ -66,9 +67,8 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
     // leaves no half-written set of reports behind.
     let mut pairs: Vec<(i64, Option<i64>)> = Vec::with_capacity(count);
     for (i, path) in args.json_paths.iter().enumerate() {
-        let name = args.names.as_ref().map(|names| names[i].clone());
         let head_options = IngestOptions {
-            name,
+            name: Some(names[i].clone()),
             created_at: modified(path),
             ..IngestOptions::default()
         };
@@ -187,6 +187,31 @@ fn files_beside_inputs(args: &LegacyArgs) -> Vec<ReportFiles> {
         .into_iter()
         .map(|files| files.expect("every input is in one directory"))
         .collect()
+}
+
+/// Each input's benchmark name: `--names`, else the file's default name.
+/// Two inputs with one name would be one benchmark and one of them would be
+/// missing from the BMF file and the summary, so that is refused before
+/// anything is stored or written.
+fn benchmark_names(args: &LegacyArgs) -> Result<Vec<String>> {
+    let names: Vec<String> = match &args.names {
+        Some(names) => names.clone(),
+        None => args
+            .json_paths
+            .iter()
+            .map(|path| ingest::default_name(path, None))
+            .collect(),
+    };
+    for (later, name) in names.iter().enumerate() {
+        if let Some(earlier) = names[..later].iter().position(|n| n == name) {
+            return Err(Error::usage(format!(
+                "{} and {} would both be benchmark `{name}`: give each input its own name with --names",
+                args.json_paths[earlier].display(),
+                args.json_paths[later].display()
+            )));
+        }
+    }
+    Ok(names)
 }
 
 fn summary_path(args: &LegacyArgs) -> Option<&PathBuf> {

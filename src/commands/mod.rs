@@ -6,6 +6,7 @@ pub mod compare;
 pub mod ingest;
 pub mod legacy;
 pub mod report;
+pub mod rm;
 pub mod runs;
 pub mod trend;
 
@@ -24,6 +25,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Report(args) => report::run(cli, args),
         Command::Trend(args) => trend::run(cli, args),
         Command::Legacy(args) => legacy::run(cli, args),
+        Command::Rm(args) => rm::run(cli, args),
     }
 }
 

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use rusqlite::Connection;
 
 use crate::cli::{Cli, ReportCmdArgs};
+use crate::db::lookup::{self, BaselineSource};
 use crate::db::{self, Access, queries};
 use crate::error::{self, Error, Result};
 use crate::model::RunRow;
@@ -19,7 +20,7 @@ use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::headline::MetricSelection;
 use crate::report::regress::Threshold;
-use crate::report::summary::{self, Entry};
+use crate::report::summary::{self, Entry, MissingBenchmark};
 
 use super::compare::{check_templates_dir, write_file, write_report_files};
 use super::print;
@@ -76,6 +77,19 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         Some(prefix) => Some(one_commit(&conn, &db_path, prefix, "--baseline-commit")?),
         None => None,
     };
+    // A push to the base branch makes the merge-base the head itself; a
+    // repeat is never its own baseline, so the branch rule takes over.
+    let baseline_commit = baseline_commit.filter(|base| {
+        let same = *base == head_commit;
+        if same {
+            crate::note!(
+                "prof: note: --baseline-commit is the head commit {head_commit} itself; \
+                 baselines come from {} before it instead",
+                args.base_branch
+            );
+        }
+        !same
+    });
     let options = ReportOptions {
         num_devices: args.num_devices as usize,
         proofs_per_device: args.proofs_per_device as usize,
@@ -84,12 +98,18 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
     };
     let mut reports: Vec<Report> = Vec::with_capacity(heads.len());
     for head in &heads {
-        let base =
-            baseline(&conn, head, baseline_commit.as_deref(), &args.base_branch).map_err(sql)?;
+        let base = baseline(
+            &conn,
+            head,
+            &head_commit,
+            baseline_commit.as_deref(),
+            &args.base_branch,
+        )
+        .map_err(sql)?;
         if base.is_none() && branch_known {
             let place = match &baseline_commit {
                 Some(commit) => format!("at {commit}"),
-                None => format!("on {} before run {}", args.base_branch, head.id),
+                None => format!("on {} before {head_commit}", args.base_branch),
             };
             crate::note!(
                 "prof: note: {} has no baseline run {place}; it is reported as new",
@@ -112,7 +132,12 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
                 .map(|url| format!("{}/{}", url.trim_end_matches('/'), files.main)),
         })
         .collect();
-    let summary = summary::summarize(&entries, threshold);
+    let mut summary = summary::summarize(&entries, threshold);
+    let source = match &baseline_commit {
+        Some(commit) => BaselineSource::Commit(commit),
+        None => BaselineSource::Branch(&args.base_branch),
+    };
+    summary.missing = missing(&conn, &head_commit, source).map_err(sql)?;
     let text = markdown::render_summary(&summary, args.templates.as_deref())?;
 
     match &args.out_dir {
@@ -141,6 +166,26 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         append(Path::new(&path), &text)?;
     }
+    if !summary.missing.is_empty() {
+        crate::note!(
+            "prof: {} no run at {head_commit}: {}",
+            if summary.missing.len() == 1 {
+                "1 benchmark with a baseline has".to_string()
+            } else {
+                format!("{} benchmarks with a baseline have", summary.missing.len())
+            },
+            summary
+                .missing
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let missing_fails = args.fail_on_missing && !summary.missing.is_empty();
+    if missing_fails && summary.regressions.is_empty() {
+        return Ok(ExitCode::from(1));
+    }
     if !summary.regressions.is_empty() {
         crate::note!(
             "prof: {} regression{} above {}%",
@@ -157,10 +202,30 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A commit prefix that must name exactly one commit with runs.
+/// The benchmarks the report expected at `head_commit` and did not find.
+fn missing(
+    conn: &Connection,
+    head_commit: &str,
+    source: BaselineSource<'_>,
+) -> rusqlite::Result<Vec<MissingBenchmark>> {
+    Ok(lookup::missing_at_commit(conn, head_commit, source)?
+        .into_iter()
+        .map(|m| MissingBenchmark {
+            name: m.name,
+            last_commit: m.commit_sha,
+            last_run: m.run_id,
+        })
+        .collect())
+}
+
+/// A commit prefix that must name exactly one commit with runs; a commit
+/// given in full is taken even when longer ones begin with it.
 fn one_commit(conn: &Connection, db_path: &Path, prefix: &str, flag: &str) -> Result<String> {
-    let commits =
+    let mut commits =
         queries::commits_matching(conn, prefix).map_err(|e| error::sqlite(db_path, &e))?;
+    if commits.iter().any(|(sha, _)| sha == prefix) {
+        commits.retain(|(sha, _)| sha == prefix);
+    }
     match commits.as_slice() {
         [(sha, _)] => Ok(sha.clone()),
         [] => Err(Error::usage(format!(
@@ -177,16 +242,18 @@ fn one_commit(conn: &Connection, db_path: &Path, prefix: &str, flag: &str) -> Re
 }
 
 /// The run `head` is compared with: the newest run of its benchmark at the
-/// baseline commit, else on the base branch ingested before it.
+/// baseline commit, else on the base branch before the head commit's runs
+/// (never a repeat at the head commit).
 fn baseline(
     conn: &Connection,
     head: &RunRow,
+    head_commit: &str,
     commit: Option<&str>,
     branch: &str,
 ) -> rusqlite::Result<Option<RunRow>> {
     match commit {
         Some(commit) => queries::newest_run_at_commit(conn, &head.name, commit),
-        None => queries::newest_run_on_branch_before(conn, &head.name, branch, head.id),
+        None => queries::newest_run_on_branch_before(conn, &head.name, branch, head_commit),
     }
 }
 

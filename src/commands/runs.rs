@@ -34,6 +34,7 @@ fn runs_table(runs: &[crate::model::RunRow]) -> String {
         "created",
         "serial_s",
         "parallel_s",
+        "meta",
     ];
     let rows: Vec<Vec<String>> = runs
         .iter()
@@ -50,6 +51,11 @@ fn runs_table(runs: &[crate::model::RunRow]) -> String {
                 run.created_at.clone(),
                 format!("{:.3}{mark}", run.serial_s),
                 format!("{:.3}{mark}", run.parallel_s),
+                run.meta
+                    .iter()
+                    .map(|(key, value)| format!("{key}={value}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
             ]
         })
         .collect();

@@ -3,7 +3,9 @@
 //! [`writer`]; what the numbers mean lives in `migrations/` as views.
 
 mod aggregates;
+pub mod lookup;
 pub mod queries;
+pub mod remove;
 pub mod writer;
 
 use std::path::Path;

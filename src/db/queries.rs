@@ -8,6 +8,10 @@ use rusqlite::{Connection, Row};
 
 use crate::model::{GroupProofRow, GroupStatRow, RunRow, SampleValue};
 
+/// The order of runs in time: `created_at` (which `--time` sets for
+/// backfills), then id for runs of the same second.
+pub const NEWEST_FIRST: &str = "created_at DESC, id DESC";
+
 const RUN_COLUMNS: &str = "id, name, commit_sha, branch, created_at, source_path";
 
 fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
@@ -21,6 +25,8 @@ fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
         serial_s: 0.0,
         parallel_s: 0.0,
         estimated: false,
+        runs_at_commit: 1,
+        meta: Default::default(),
     })
 }
 
@@ -39,6 +45,10 @@ fn with_totals(conn: &Connection, mut run: RunRow) -> rusqlite::Result<RunRow> {
     run.serial_s = serial;
     run.parallel_s = parallel;
     run.estimated = estimated;
+    run.meta = super::lookup::run_meta(conn, run.id)?;
+    if let Some(commit) = &run.commit_sha {
+        run.runs_at_commit = super::lookup::runs_at_commit(conn, &run.name, commit)?.len();
+    }
     Ok(run)
 }
 
@@ -51,7 +61,7 @@ pub fn list_runs(
     let sql = format!(
         "SELECT {RUN_COLUMNS} FROM runs
          WHERE ?1 IS NULL OR name = ?1
-         ORDER BY id DESC LIMIT ?2"
+         ORDER BY {NEWEST_FIRST} LIMIT ?2"
     );
     let mut statement = conn.prepare_cached(&sql)?;
     let rows: Vec<RunRow> = statement
@@ -226,8 +236,10 @@ pub fn commits_matching(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec
 /// Every benchmark's newest run at `commit`, by name.
 pub fn newest_runs_at_commit(conn: &Connection, commit: &str) -> rusqlite::Result<Vec<RunRow>> {
     let sql = format!(
-        "SELECT {RUN_COLUMNS} FROM runs
-         WHERE id IN (SELECT MAX(id) FROM runs WHERE commit_sha = ?1 GROUP BY name)
+        "SELECT {RUN_COLUMNS} FROM (
+             SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY {NEWEST_FIRST}) AS rank
+             FROM runs WHERE commit_sha = ?1)
+         WHERE rank = 1
          ORDER BY name"
     );
     let mut statement = conn.prepare_cached(&sql)?;
@@ -243,25 +255,37 @@ pub fn newest_run_at_commit(
     name: &str,
     commit: &str,
 ) -> rusqlite::Result<Option<RunRow>> {
-    use rusqlite::OptionalExtension;
-    let id: Option<i64> = conn
-        .prepare_cached("SELECT MAX(id) FROM runs WHERE name = ?1 AND commit_sha = ?2")?
-        .query_row([name, commit], |row| row.get(0))
-        .optional()?
-        .flatten();
+    let id: Option<i64> = super::lookup::runs_at_commit(conn, name, commit)?
+        .last()
+        .copied();
     id.map(|id| run(conn, id)).transpose().map(Option::flatten)
 }
 
-/// The newest run of benchmark `name` on `branch` ingested before run `before`.
+/// The newest run of benchmark `name` on `branch` before the first run of
+/// that benchmark at `head_commit` (or, when there is none, before the
+/// first run of any benchmark there), and not at that commit itself: a
+/// repeat is never its own baseline.
 pub fn newest_run_on_branch_before(
     conn: &Connection,
     name: &str,
     branch: &str,
-    before: i64,
+    head_commit: &str,
 ) -> rusqlite::Result<Option<RunRow>> {
+    use rusqlite::OptionalExtension;
+    let sql = format!(
+        "SELECT id FROM runs
+         WHERE name = ?1 AND branch = ?2 AND commit_sha IS NOT ?3
+           AND (created_at, id) < (
+               SELECT created_at, id FROM runs WHERE commit_sha = ?3
+               ORDER BY name = ?1 DESC, created_at, id LIMIT 1)
+         ORDER BY {NEWEST_FIRST} LIMIT 1"
+    );
     let id: Option<i64> = conn
-        .prepare_cached("SELECT MAX(id) FROM runs WHERE name = ?1 AND branch = ?2 AND id < ?3")?
-        .query_row(rusqlite::params![name, branch, before], |row| row.get(0))?;
+        .prepare_cached(&sql)?
+        .query_row(rusqlite::params![name, branch, head_commit], |row| {
+            row.get(0)
+        })
+        .optional()?;
     id.map(|id| run(conn, id)).transpose().map(Option::flatten)
 }
 
@@ -302,7 +326,7 @@ pub fn metric_history(
     let sql = format!(
         "SELECT run_id, commit_sha, branch, created_at, {stat} FROM metric_history
          WHERE name = ?1 AND group_name = ?2 AND metric = ?3 AND (?4 IS NULL OR branch = ?4)
-         ORDER BY run_id DESC LIMIT ?5"
+         ORDER BY created_at DESC, run_id DESC LIMIT ?5"
     );
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(

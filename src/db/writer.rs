@@ -396,16 +396,6 @@ fn intern_unique(
     Ok(tx.last_insert_rowid())
 }
 
-/// The run's app groups (weight 0), by name: the first names the run.
-pub fn app_groups(tx: &Transaction<'_>, run_id: i64) -> rusqlite::Result<Vec<String>> {
-    let mut statement = tx.prepare_cached(
-        "SELECT DISTINCT group_name FROM group_stats
-         WHERE run_id = ?1 AND weight = 0 ORDER BY group_name",
-    )?;
-    let names = statement.query_map([run_id], |row| row.get(0))?;
-    names.collect()
-}
-
 pub fn set_name(tx: &Transaction<'_>, run_id: i64, name: &str) -> rusqlite::Result<()> {
     tx.prepare_cached("UPDATE runs SET name = ?2 WHERE id = ?1")?
         .execute(params![run_id, name])?;
@@ -429,4 +419,10 @@ pub fn same_content(
         row.get(0)
     })
     .optional()
+}
+
+/// How many runs of benchmark `name` are stored at `commit`.
+pub fn runs_at_commit(tx: &Transaction<'_>, name: &str, commit: &str) -> rusqlite::Result<i64> {
+    tx.prepare_cached("SELECT COUNT(*) FROM runs WHERE name = ?1 AND commit_sha = ?2")?
+        .query_row(params![name, commit], |row| row.get(0))
 }

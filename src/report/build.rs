@@ -85,6 +85,8 @@ fn run_info(run: &RunRow) -> RunInfo {
         commit_sha: run.commit_sha.clone(),
         branch: run.branch.clone(),
         created_at: run.created_at.clone(),
+        runs_at_commit: run.runs_at_commit,
+        meta: run.meta.clone(),
     }
 }
 

@@ -24,6 +24,11 @@ pub struct RunInfo {
     pub commit_sha: Option<String>,
     pub branch: Option<String>,
     pub created_at: String,
+    /// Runs of this benchmark at this commit: more than one are repeats,
+    /// and the numbers shown are this run's, the newest.
+    pub runs_at_commit: usize,
+    /// The run's `--meta` pairs, by key.
+    pub meta: std::collections::BTreeMap<String, String>,
 }
 
 /// A comparison of `head` against `base` (or a single run when `base` is

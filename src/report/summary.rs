@@ -23,6 +23,16 @@ pub struct Summary {
     /// nor a headline time metric beyond the threshold (beyond noise when
     /// there is none).
     pub nothing_regressed: bool,
+    /// Benchmarks with a baseline but no run at the head commit.
+    pub missing: Vec<MissingBenchmark>,
+}
+
+/// A benchmark the report expected and did not find: where it last ran.
+#[derive(Clone, Debug, Serialize)]
+pub struct MissingBenchmark {
+    pub name: String,
+    pub last_commit: Option<String>,
+    pub last_run: i64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -90,6 +100,7 @@ pub fn summarize(entries: &[Entry<'_>], threshold: Option<Threshold>) -> Summary
         head_commits,
         baseline_commits,
         nothing_regressed,
+        missing: Vec::new(),
     }
 }
 

@@ -8,20 +8,32 @@ use crate::support::{Sandbox, shared_data};
 
 const TIME: &str = "2026-01-02T03:04:05Z";
 
-/// A sandbox holding the original's example pair: run 1 = previous, run 2 = current.
+/// A sandbox holding the original's example pair, named as one benchmark
+/// (the files' stems differ): run 1 = previous, run 2 = current.
 fn example_pair() -> Sandbox {
     let sandbox = Sandbox::new();
+    let name = ["--name", "ecrecover_program"];
     sandbox.ingest(
         &shared_data("metrics.prev.example.json"),
-        &["--commit", "prev000", "--branch", "main", "--time", TIME],
+        &[
+            &["--commit", "prev000", "--branch", "main", "--time", TIME][..],
+            &name,
+        ]
+        .concat(),
     );
     sandbox.ingest(
         &shared_data("metrics.example.json"),
-        &["--commit", "curr111", "--branch", "main", "--time", TIME],
+        &[
+            &["--commit", "curr111", "--branch", "main", "--time", TIME][..],
+            &name,
+        ]
+        .concat(),
     );
     sandbox
 }
 
+/// Two configurations measured at one commit: two benchmarks by their file
+/// names (`openvm_default_memcmp`, `openvm_custom_memcmp`), compared by id.
 fn memcmp_pair() -> Sandbox {
     let sandbox = Sandbox::new();
     sandbox.ingest(
@@ -211,8 +223,8 @@ fn snapshots_of_every_format_for_the_memcmp_pair() {
         &sandbox,
         &[
             "compare",
-            "random_slice_comparison@main",
-            "random_slice_comparison@custom",
+            "openvm_default_memcmp@main",
+            "openvm_custom_memcmp@custom",
         ],
     );
     assert_valid_gfm(&md);

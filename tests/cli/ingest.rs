@@ -23,7 +23,7 @@ fn stdout_carries_only_the_new_run_ids_one_per_line() {
     assert!(output.status.success());
     assert_eq!(String::from_utf8(output.stdout).unwrap(), "1\n2\n");
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("a.json: run 1 (app)"), "{stderr}");
+    assert!(stderr.contains("a.json: run 1 (a)"), "{stderr}");
 
     let conn = sandbox.conn();
     let (name, commit, branch, source, sha): (String, String, String, String, String) = conn
@@ -35,7 +35,7 @@ fn stdout_carries_only_the_new_run_ids_one_per_line() {
         .unwrap();
     assert_eq!(
         (name.as_str(), commit.as_str(), branch.as_str()),
-        ("app", "3f2c1e9", "main")
+        ("a", "3f2c1e9", "main")
     );
     assert!(source.ends_with("a.json"));
     assert_eq!(sha.len(), 64);
@@ -149,7 +149,7 @@ fn name_and_meta_are_recorded() {
 }
 
 #[test]
-fn the_name_falls_back_to_the_file_stem_without_an_app_group() {
+fn the_default_name_is_the_file_stem_without_its_commit_hash() {
     let sandbox = Sandbox::new();
     let id = sandbox.ingest(
         &shared_data("openvm_11de835_client-eth-metrics-vanilla.json"),
@@ -159,11 +159,11 @@ fn the_name_falls_back_to_the_file_stem_without_an_app_group() {
         .conn()
         .query_row("SELECT name FROM runs WHERE id = ?1", [id], |r| r.get(0))
         .unwrap();
-    assert_eq!(name, "openvm_11de835_client-eth-metrics-vanilla");
+    assert_eq!(name, "openvm_client-eth-metrics-vanilla");
 }
 
 #[test]
-fn several_app_groups_pick_the_first_by_name_and_warn() {
+fn the_app_group_does_not_name_the_run() {
     let sandbox = Sandbox::new();
     let file = sandbox.write(
         "two.json",
@@ -176,9 +176,9 @@ fn several_app_groups_pick_the_first_by_name_and_warn() {
         .arg(&file)
         .assert()
         .success()
-        .stderr(predicate::str::contains(
-            "several app groups (alpha, zeta); named the run `alpha`",
-        ));
+        .stderr(
+            predicate::str::contains("run 1 (two)").and(predicate::str::contains("warning").not()),
+        );
 }
 
 #[test]
@@ -196,11 +196,12 @@ fn the_same_content_for_the_same_commit_is_stored_once() {
         .stdout(format!("{first}\n"))
         .stderr(predicate::str::contains("already stored as run 1"));
     assert_eq!(dump(&sandbox.db()), before, "a re-ingest adds nothing");
-    // A copy under another path is the same content.
+    // A copy under another path, named as the same benchmark, is the same
+    // content.
     let copy = sandbox.write("copy.json", GOOD);
     sandbox
         .prof()
-        .args(["ingest", "--commit", "c1"])
+        .args(["ingest", "--commit", "c1", "--name", "a"])
         .arg(&copy)
         .assert()
         .success()
@@ -501,11 +502,25 @@ fn runs_lists_newest_first_with_totals() {
     let sandbox = Sandbox::new();
     sandbox.ingest(
         &shared_data("metrics.prev.example.json"),
-        &["--commit", "aaaaaaaaaaaa1", "--branch", "main"],
+        &[
+            "--commit",
+            "aaaaaaaaaaaa1",
+            "--branch",
+            "main",
+            "--name",
+            "ecrecover_program",
+        ],
     );
     sandbox.ingest(
         &shared_data("metrics.example.json"),
-        &["--commit", "bbbbbbbbbbbb2", "--branch", "main"],
+        &[
+            "--commit",
+            "bbbbbbbbbbbb2",
+            "--branch",
+            "main",
+            "--name",
+            "ecrecover_program",
+        ],
     );
     let output = sandbox.prof().arg("runs").output().unwrap();
     assert!(output.status.success());

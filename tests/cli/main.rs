@@ -4,10 +4,13 @@
 mod compare;
 mod foreign_input;
 mod formats;
+mod history;
+mod identity;
 mod ingest;
 mod properties;
 mod reliability;
 mod report;
+mod run_records;
 mod semantics;
 mod sqlite_shell;
 mod support;

@@ -119,27 +119,112 @@ fn eight_processes_ingest_at_once_and_readers_see_a_consistent_store() {
 #[test]
 fn eight_processes_can_create_the_database_together() {
     let sandbox = Sandbox::new();
-    let writers: Vec<_> = (0..8)
-        .map(|i| {
-            sandbox
-                .command()
-                .args(["ingest", "--name", &format!("b{i}")])
-                .arg(shared_data("metrics.example.json"))
-                .stderr(Stdio::piped())
-                .stdout(Stdio::null())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for writer in writers {
-        let output = writer.wait_with_output().unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+    // Among them, ingests of a file that fails at its end: they must take
+    // nothing of the others' with them.
+    let bad = sandbox.write(
+        "bad.json",
+        &std::fs::read(shared_data("metrics.example.json")).unwrap()[..4000],
+    );
+    let spawn = |args: &[&str], file: &Path| {
+        sandbox
+            .command()
+            .args(args)
+            .arg(file)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut processes: Vec<_> = Vec::new();
+    for i in 0..8 {
+        let name = format!("b{i}");
+        processes.push((
+            true,
+            spawn(
+                &["ingest", "--name", &name],
+                &shared_data("metrics.example.json"),
+            ),
+        ));
+        if i % 3 == 0 {
+            processes.push((false, spawn(&["ingest", "--name", "bad"], &bad)));
+        }
+    }
+    for (good, process) in processes {
+        let output = process.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        match good {
+            true => assert!(output.status.success(), "{stderr}"),
+            false => assert_eq!(output.status.code(), Some(2), "{stderr}"),
+        }
     }
     assert_eq!(count(&sandbox, "SELECT COUNT(*) FROM runs"), 8);
+    assert_eq!(
+        count(&sandbox, "SELECT COUNT(*) FROM runs WHERE name = 'bad'"),
+        0
+    );
+}
+
+/// The race the failed-ingest cleanup once lost: an ingest whose file fails
+/// at its end (about 30 MB in) creates a new database, a good ingest starts
+/// on the same path 50 ms later and waits for the lock; when the first one
+/// fails, the good run must be in the database file, not in a file that was
+/// removed under it.
+#[test]
+fn a_failing_ingest_never_removes_a_database_another_ingest_wrote() {
+    let sandbox = Sandbox::new();
+    let bad = sandbox.path("bad.json");
+    big_file(&bad, 220_000);
+    let size = std::fs::metadata(&bad).unwrap().len();
+    assert!(size > 30_000_000, "{size}");
+    // Cut the closing `]}`: the error is at the very end of the file.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&bad)
+        .unwrap()
+        .set_len(size - 2)
+        .unwrap();
+    let db = sandbox.path("new.db");
+    let failing = sandbox
+        .command()
+        .arg("--db")
+        .arg(&db)
+        .arg("ingest")
+        .arg(&bad)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    let good = sandbox
+        .command()
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", "--name", "good"])
+        .arg(shared_data("metrics.example.json"))
+        .output()
+        .unwrap();
+    let failed = failing.wait_with_output().unwrap();
+    assert_eq!(
+        failed.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&failed.stderr)
+    );
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    let id: i64 = String::from_utf8(good.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let stored: Vec<String> = rows(&conn, "SELECT name FROM runs WHERE id = ?1", [id], |r| {
+        r.get(0)
+    });
+    assert_eq!(stored, ["good"], "the good run is in {}", db.display());
 }
 
 #[test]
@@ -203,7 +288,7 @@ fn killing_an_ingest_at_any_moment_loses_nothing() {
             |r| r.get(0),
         )
         .unwrap();
-    assert!(first.starts_with("ecrecover_program"));
+    assert!(first.starts_with("metrics.example"));
     assert!(kept.len() > 1000);
     sandbox.ingest(
         &shared_data("metrics.prev.example.json"),
@@ -291,11 +376,25 @@ fn read_only_files_and_directories_refuse_writes_and_still_serve_reads() {
     let sandbox = Sandbox::new();
     sandbox.ingest(
         &shared_data("metrics.prev.example.json"),
-        &["--commit", "a", "--branch", "main"],
+        &[
+            "--commit",
+            "a",
+            "--branch",
+            "main",
+            "--name",
+            "ecrecover_program",
+        ],
     );
     sandbox.ingest(
         &shared_data("metrics.example.json"),
-        &["--commit", "b", "--branch", "main"],
+        &[
+            "--commit",
+            "b",
+            "--branch",
+            "main",
+            "--name",
+            "ecrecover_program",
+        ],
     );
     let input = sandbox.write(
         "more.json",
@@ -374,11 +473,25 @@ fn reading_commands_never_change_the_database_file() {
     let sandbox = Sandbox::new();
     sandbox.ingest(
         &shared_data("metrics.prev.example.json"),
-        &["--commit", "a", "--branch", "main"],
+        &[
+            "--commit",
+            "a",
+            "--branch",
+            "main",
+            "--name",
+            "ecrecover_program",
+        ],
     );
     sandbox.ingest(
         &shared_data("metrics.example.json"),
-        &["--commit", "b", "--branch", "main"],
+        &[
+            "--commit",
+            "b",
+            "--branch",
+            "main",
+            "--name",
+            "ecrecover_program",
+        ],
     );
     let bytes = std::fs::read(sandbox.db()).unwrap();
     for args in [

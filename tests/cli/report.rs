@@ -19,7 +19,12 @@ fn history() -> Sandbox {
     };
     let c1 = ["--commit", "c1c1c1c1", "--branch", "main"];
     let c2 = ["--commit", "c2c2c2c2", "--branch", "pr-7"];
-    assert_eq!(ingest("metrics.prev.example.json", &c1), 1);
+    // The example pair's stems differ: --name makes them one benchmark.
+    let ecrecover = ["--name", "ecrecover_program"];
+    assert_eq!(
+        ingest("metrics.prev.example.json", &[&c1[..], &ecrecover].concat()),
+        1
+    );
     assert_eq!(
         ingest(
             "openvm_a9d7984_default_memcmp.json",
@@ -27,7 +32,10 @@ fn history() -> Sandbox {
         ),
         2
     );
-    assert_eq!(ingest("metrics.example.json", &c2), 3);
+    assert_eq!(
+        ingest("metrics.example.json", &[&c2[..], &ecrecover].concat()),
+        3
+    );
     assert_eq!(
         ingest(
             "openvm_a9d7984_custom_memcmp.json",
@@ -43,11 +51,21 @@ fn history() -> Sandbox {
         5
     );
     // The same file again for the same commit: no new run.
-    assert_eq!(ingest("metrics.example.json", &c2), 3);
+    assert_eq!(
+        ingest("metrics.example.json", &[&c2[..], &ecrecover].concat()),
+        3
+    );
     assert_eq!(
         ingest(
             "metrics.example.json",
-            &["--commit", "c3c3c3c3", "--branch", "main"]
+            &[
+                "--commit",
+                "c3c3c3c3",
+                "--branch",
+                "main",
+                "--name",
+                "ecrecover_program"
+            ]
         ),
         6
     );
@@ -58,7 +76,11 @@ fn history() -> Sandbox {
             .join(file);
         sandbox.ingest(
             &path,
-            &[commit, &["--time", "2026-02-03T04:05:06Z"]].concat(),
+            &[
+                commit,
+                &["--time", "2026-02-03T04:05:06Z", "--name", "fibonacci"],
+            ]
+            .concat(),
         )
     };
     assert_eq!(bundled("fibonacci.base.json", &c1), 7);
@@ -244,11 +266,11 @@ fn fail_above_fails_on_slowdowns_only() {
     };
     sandbox.ingest(
         &sandbox.write("slow.json", faster(200)),
-        &["--commit", "f1", "--branch", "main"],
+        &["--commit", "f1", "--branch", "main", "--name", "faster"],
     );
     sandbox.ingest(
         &sandbox.write("fast.json", faster(100)),
-        &["--commit", "f2", "--branch", "pr"],
+        &["--commit", "f2", "--branch", "pr", "--name", "faster"],
     );
     let (code, stdout, stderr) = run(&sandbox, &["report", "--commit", "f2", "--fail-above", "0"]);
     assert_eq!(code, 0, "improvements never fail: {stderr}");
@@ -475,7 +497,7 @@ fn legacy_treats_a_missing_previous_file_as_a_new_benchmark() {
     );
     let summary = String::from_utf8(output.stdout).unwrap();
     assert!(
-        summary.contains("| [ecrecover\\_program (new)](L/a.md) | 2,963 |"),
+        summary.contains("| [a (new)](L/a.md) | 2,963 |"),
         "{summary}"
     );
     let md = std::fs::read_to_string(sandbox.path("a.md")).unwrap();

@@ -48,11 +48,25 @@ fn readme_queries_run_in_the_sqlite3_shell() {
     let sandbox = Sandbox::new();
     sandbox.ingest(
         &shared_data("metrics.prev.example.json"),
-        &["--commit", "1111111", "--branch", "main"],
+        &[
+            "--commit",
+            "1111111",
+            "--branch",
+            "main",
+            "--name",
+            "ecrecover_program",
+        ],
     );
     sandbox.ingest(
         &shared_data("metrics.example.json"),
-        &["--commit", "2222222", "--branch", "main"],
+        &[
+            "--commit",
+            "2222222",
+            "--branch",
+            "main",
+            "--name",
+            "ecrecover_program",
+        ],
     );
     sandbox.ingest(
         &shared_data("openvm-reth-benchmark_01932bb_reth-example-segment.json"),
