@@ -246,6 +246,20 @@ fn benchmarks_with_a_baseline_but_no_run_at_the_head_are_missing() {
         &["report", "--commit", "c2c2", "--fail-on-missing"],
     );
     assert_eq!(code, 1, "a crashed benchmark job is not a clean run");
+    let (_, text, _) = run(
+        &sandbox,
+        &["report", "--commit", "c2c2", "--format", "text"],
+    );
+    assert!(
+        text.contains("2 benchmarks with a baseline but no run at this commit")
+            && !text.contains("Nothing regressed"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("beta ") && l.contains("c1c1c1c1")),
+        "{text}"
+    );
 
     // Against one baseline commit, what ran there is expected.
     let (code, summary, _) = run(

@@ -50,8 +50,12 @@ pub fn render_summary(summary: &Summary, color: bool) -> String {
         .iter()
         .map(|row| {
             let new = if row.base.is_none() { " (new)" } else { "" };
+            let repeats = match row.head.runs_at_commit {
+                n if n > 1 => format!(" ({n} runs)"),
+                _ => String::new(),
+            };
             let mut cells = vec![
-                Text::plain(format!("{}{new}", row.name)),
+                Text::plain(format!("{}{new}{repeats}", row.name)),
                 cell(&row.app_proof_time_ms, 2),
                 cell(&row.app_cycles, 2),
             ];
@@ -87,7 +91,30 @@ pub fn render_summary(summary: &Summary, color: bool) -> String {
     if !summary.has_cells {
         out += "\nNote: the cells_used columns are left out because no benchmark has main_cells_used.\n";
     }
-    if summary.nothing_regressed {
+    if !summary.missing.is_empty() {
+        out += &format!(
+            "\n{} with a baseline but no run at this commit: missing, not passed.\n",
+            crate::render::text::plural(summary.missing.len() as u64, "benchmark")
+        );
+        let rows = summary
+            .missing
+            .iter()
+            .map(|missing| {
+                vec![
+                    Text::plain(&missing.name),
+                    Text::plain(missing.last_commit.as_deref().unwrap_or("-")),
+                    Text::plain(missing.last_run.to_string()),
+                ]
+            })
+            .collect();
+        out += &layout(
+            &["missing benchmark", "last ran at", "last run"],
+            rows,
+            &|i| i == 2,
+            color,
+        );
+    }
+    if summary.nothing_regressed && summary.missing.is_empty() {
         let limit = summary
             .threshold
             .map(|t| format!(" by more than {}%", t.max_slowdown_pct))
