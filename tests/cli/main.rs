@@ -8,4 +8,5 @@ mod reliability;
 mod report;
 mod semantics;
 mod sqlite_shell;
+mod stats_peer;
 mod support;
