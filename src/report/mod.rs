@@ -11,6 +11,8 @@ pub mod proof_time;
 pub mod regress;
 pub mod summary;
 pub mod trend;
+pub mod verdict;
+pub mod verdict_text;
 
 use serde::Serialize;
 
