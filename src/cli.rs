@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod verdicts;
+pub use verdicts::{CheckArgs, CheckFormat, FailOn, VerdictArgs};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "prof",
@@ -54,6 +57,8 @@ pub enum Command {
     Trend(TrendArgs),
     /// The original profiler's command line, as a drop-in replacement.
     Legacy(LegacyArgs),
+    /// Verdicts of one run against its own branch's history.
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +102,14 @@ pub struct ReportCmdArgs {
     /// Directory of templates that replace the embedded ones by file name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub verdicts: VerdictArgs,
+
+    /// Exit 1 when a verdict from history says `regression` (or, with
+    /// `changed`, also when a counter changed for the worse).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
 }
 
 #[derive(Debug, Args)]
@@ -219,6 +232,8 @@ pub struct CompareArgs {
     pub head: String,
     #[command(flatten)]
     pub report: ReportArgs,
+    #[command(flatten)]
+    pub verdicts: VerdictArgs,
 }
 
 #[derive(Debug, Args)]

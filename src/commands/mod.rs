@@ -2,12 +2,14 @@
 //! it into options, runs, and returns the exit code; errors bubble up as
 //! [`Error`]s that `main` prints as one line.
 
+pub mod check;
 pub mod compare;
 pub mod ingest;
 pub mod legacy;
 pub mod report;
 pub mod runs;
 pub mod trend;
+pub mod verdicts;
 
 use std::process::ExitCode;
 
@@ -24,6 +26,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Report(args) => report::run(cli, args),
         Command::Trend(args) => trend::run(cli, args),
         Command::Legacy(args) => legacy::run(cli, args),
+        Command::Check(args) => check::run(cli, args),
     }
 }
 

@@ -208,22 +208,25 @@ struct Tested {
 /// Verdicts for every series of one report: `series` pairs each benchmark
 /// name with its series. New series (no history, no base) get none. The
 /// Benjamini–Hochberg adjustment runs over all noisy series together.
+/// Verdicts come back in the order of `series`.
 pub fn judge(series: &[(String, Vec<SeriesHistory>)], options: &VerdictOptions) -> Vec<Verdict> {
-    let mut done: Vec<Verdict> = Vec::new();
-    let mut tested: Vec<Tested> = Vec::new();
-    for (benchmark, list) in series {
-        for one in list {
-            match judge_one(benchmark, one, options) {
-                Some(Judged::Done(verdict)) => done.push(verdict),
-                Some(Judged::Tested(test)) => tested.push(test),
-                None => {}
-            }
+    let mut done: Vec<(usize, Verdict)> = Vec::new();
+    let mut tested: Vec<(usize, Tested)> = Vec::new();
+    let all = series
+        .iter()
+        .flat_map(|(benchmark, list)| list.iter().map(move |one| (benchmark, one)));
+    for (position, (benchmark, one)) in all.enumerate() {
+        match judge_one(benchmark, one, options) {
+            Some(Judged::Done(verdict)) => done.push((position, verdict)),
+            Some(Judged::Tested(test)) => tested.push((position, test)),
+            None => {}
         }
     }
-    let q_worse = stats::benjamini_hochberg(&tested.iter().map(|t| t.p_worse).collect::<Vec<_>>());
+    let q_worse =
+        stats::benjamini_hochberg(&tested.iter().map(|(_, t)| t.p_worse).collect::<Vec<_>>());
     let q_better =
-        stats::benjamini_hochberg(&tested.iter().map(|t| t.p_better).collect::<Vec<_>>());
-    for (i, test) in tested.into_iter().enumerate() {
+        stats::benjamini_hochberg(&tested.iter().map(|(_, t)| t.p_better).collect::<Vec<_>>());
+    for (i, (position, test)) in tested.into_iter().enumerate() {
         let mut verdict = test.verdict;
         let big_enough = verdict
             .change_pct
@@ -241,9 +244,10 @@ pub fn judge(series: &[(String, Vec<SeriesHistory>)], options: &VerdictOptions) 
             _ => Outcome::Unchanged,
         };
         verdict.evidence = verdict_text::evidence(&verdict);
-        done.push(verdict);
+        done.push((position, verdict));
     }
-    done
+    done.sort_by_key(|(position, _)| *position);
+    done.into_iter().map(|(_, verdict)| verdict).collect()
 }
 
 enum Judged {
