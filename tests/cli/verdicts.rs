@@ -86,7 +86,7 @@ fn history(head: Head) -> (Sandbox, i64) {
 fn history_of(main: &[Head], head: Head) -> (Sandbox, Vec<i64>) {
     let sandbox = Sandbox::new();
     let mut rng = Rng(42);
-    let mut ingest = |i: usize, text: String, commit: &str, branch: &str| -> i64 {
+    let ingest = |i: usize, text: String, commit: &str, branch: &str| -> i64 {
         let path: PathBuf = sandbox.write(&format!("run{i}.json"), text);
         let time = format!("2026-03-01T00:{i:02}:00Z");
         sandbox.ingest(
