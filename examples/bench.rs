@@ -10,6 +10,8 @@
 //!
 //! Every command runs as a child process, so peak RSS is the child's own
 //! (from `wait4`). `--size 100M --history 50` makes a quick smoke run.
+//! `--only verdicts` runs only the verdicts rows (`--verdict-runs N` runs of
+//! history per benchmark, default 1,000).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,9 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
+
+#[path = "support/bench_verdicts.rs"]
+mod bench_verdicts;
 
 /// What one child process cost.
 struct Measured {
@@ -29,6 +34,8 @@ struct Options {
     size: String,
     history: usize,
     dir: PathBuf,
+    verdict_runs: usize,
+    only_verdicts: bool,
 }
 
 fn main() -> ExitCode {
@@ -57,6 +64,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
         size: "1G".into(),
         history: 1000,
+        verdict_runs: 1000,
+        only_verdicts: false,
         dir: std::env::temp_dir().join("prof-bench"),
     };
     let mut args = args.iter();
@@ -64,6 +73,15 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         let mut value = || args.next().cloned().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
             "--size" => options.size = value()?,
+            "--verdict-runs" => {
+                options.verdict_runs = value()?
+                    .parse()
+                    .map_err(|_| "--verdict-runs takes a number")?
+            }
+            "--only" => match value()?.as_str() {
+                "verdicts" => options.only_verdicts = true,
+                _ => return Err("--only takes: verdicts".into()),
+            },
             "--history" => {
                 options.history = value()?.parse().map_err(|_| "--history takes a number")?
             }
@@ -98,6 +116,12 @@ fn run(options: &Options) -> Result<(), String> {
     let generate = sibling("generate")?;
     let dir = &options.dir;
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if options.only_verdicts {
+        println!("| what | wall | peak RSS | notes |");
+        println!("|---|---:|---:|---|");
+        let copies = reth_copies(dir)?;
+        return bench_verdicts::verdicts(&prof, dir, &copies, options.verdict_runs);
+    }
     let base = dir.join("big.base.json");
     let head = dir.join("big.head.json");
     for (path, variant) in [(&base, "base"), (&head, "head")] {
@@ -182,6 +206,8 @@ fn run(options: &Options) -> Result<(), String> {
     materialised_vs_view(&db)?;
 
     history(&prof, dir, options.history)?;
+    let copies = reth_copies(dir)?;
+    bench_verdicts::verdicts(&prof, dir, &copies, options.verdict_runs)?;
     Ok(())
 }
 
@@ -205,8 +231,9 @@ fn materialised_vs_view(db: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// A history of `runs` runs of the ~2 MB reth example, ten files per ingest.
-fn history(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
+/// Ten copies of the ~2 MB reth example with different bytes, so no ingest
+/// is a duplicate.
+fn reth_copies(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/openvm-reth-benchmark_01932bb_reth-example-segment.json");
     if !source.is_file() {
@@ -215,9 +242,6 @@ fn history(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
             source.display()
         ));
     }
-    let db = dir.join("history.db");
-    remove_db(&db);
-    // Ten copies with different bytes, so no ingest is a duplicate.
     let text = fs::read_to_string(&source).map_err(|e| e.to_string())?;
     let copies: Vec<PathBuf> = (0..10)
         .map(|i| {
@@ -231,6 +255,14 @@ fn history(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
         })
         .collect::<Result<_, _>>()
         .map_err(|e| e.to_string())?;
+    Ok(copies)
+}
+
+/// A history of `runs` runs of the ~2 MB reth example, ten files per ingest.
+fn history(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
+    let db = dir.join("history.db");
+    remove_db(&db);
+    let copies = reth_copies(dir)?;
     // Ten files in one call, into a scratch database: both cores at work.
     let scratch = dir.join("ten.db");
     remove_db(&scratch);

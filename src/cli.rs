@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod verdicts;
+pub use verdicts::{CheckArgs, CheckFormat, FailOn, VerdictArgs};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "prof",
@@ -54,6 +57,8 @@ pub enum Command {
     Trend(TrendArgs),
     /// The original profiler's command line, as a drop-in replacement.
     Legacy(LegacyArgs),
+    /// Verdicts of one run against its own branch's history.
+    Check(CheckArgs),
     /// Remove runs, with their samples and stored aggregates, in one go.
     Rm(RmArgs),
 }
@@ -118,6 +123,13 @@ pub struct ReportCmdArgs {
     /// $GITHUB_STEP_SUMMARY are always Markdown.
     #[arg(long, value_enum, default_value = "md")]
     pub format: crate::render::SummaryFormat,
+    #[command(flatten)]
+    pub verdicts: VerdictArgs,
+
+    /// Exit 1 when a verdict from history says `regression` (or, with
+    /// `changed`, also when a counter changed for the worse).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
 }
 
 #[derive(Debug, Args)]
@@ -241,6 +253,8 @@ pub struct CompareArgs {
     pub head: String,
     #[command(flatten)]
     pub report: ReportArgs,
+    #[command(flatten)]
+    pub verdicts: VerdictArgs,
 }
 
 #[derive(Debug, Args)]

@@ -17,3 +17,4 @@ pub mod naming;
 pub mod render;
 pub mod report;
 pub mod runref;
+pub mod stats;

@@ -2,6 +2,7 @@
 //! it into options, runs, and returns the exit code; errors bubble up as
 //! [`Error`]s that `main` prints as one line.
 
+pub mod check;
 pub mod compare;
 pub mod ingest;
 pub mod legacy;
@@ -9,6 +10,7 @@ pub mod report;
 pub mod rm;
 pub mod runs;
 pub mod trend;
+pub mod verdicts;
 
 use std::process::ExitCode;
 
@@ -26,6 +28,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Trend(args) => trend::run(cli, args),
         Command::Legacy(args) => legacy::run(cli, args),
         Command::Rm(args) => rm::run(cli, args),
+        Command::Check(args) => check::run(cli, args),
     }
 }
 

@@ -23,7 +23,7 @@ use crate::report::regress::Threshold;
 use crate::report::summary::{self, Entry, MissingBenchmark};
 
 use super::compare::{check_templates_dir, write_file, write_report_files};
-use super::print;
+use super::{print, verdicts};
 
 pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
     check_templates_dir(args.templates.as_deref())?;
@@ -45,6 +45,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         }
         None => None,
     };
+    let verdict_options = verdicts::options(&args.verdicts, args.fail_above)?;
     if commit.trim().is_empty() {
         return Err(Error::usage(
             "--commit is empty: give the commit whose runs to report",
@@ -97,6 +98,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         details: args.out_dir.is_some(),
     };
     let mut reports: Vec<Report> = Vec::with_capacity(heads.len());
+    let mut bases: Vec<Option<RunRow>> = Vec::with_capacity(heads.len());
     for head in &heads {
         let base = baseline(
             &conn,
@@ -117,7 +119,19 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
             );
         }
         reports.push(build::build(&conn, base.as_ref(), head, &options).map_err(sql)?);
+        bases.push(base);
     }
+    let judged = reports
+        .iter_mut()
+        .zip(&heads)
+        .zip(&bases)
+        .map(|((report, head), base)| verdicts::Judged {
+            report,
+            head,
+            base: base.as_ref(),
+        })
+        .collect();
+    let section = verdicts::judge(&conn, &db_path, judged, &verdict_options)?;
 
     let names: Vec<&str> = reports.iter().map(|r| r.name.as_str()).collect();
     let files = file_names::assign(&names, file_names::REPORT_FILES, file_names::REPORT_STEMS);
@@ -138,7 +152,16 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         None => BaselineSource::Branch(&args.base_branch),
     };
     summary.missing = missing(&conn, &head_commit, source).map_err(sql)?;
-    let text = markdown::render_summary(&summary, args.templates.as_deref())?;
+    // "Nothing regressed" must agree with the verdicts above it: no series
+    // worse beyond its own noise (or the fallback threshold), whatever
+    // --fail-above says.
+    summary.judged_series = section.series;
+    summary.nothing_regressed = summary.rows.iter().any(|row| row.base.is_some())
+        && summary.regressions.is_empty()
+        && section.regressions == 0
+        && section.worse_changes == 0;
+    let text = markdown::render_verdicts(&section, args.templates.as_deref())?
+        + &markdown::render_summary(&summary, args.templates.as_deref())?;
 
     match &args.out_dir {
         Some(dir) => {
@@ -150,8 +173,12 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
                 write_report_files(report, dir, files, args.templates.as_deref())?;
             }
             write_file(&dir.join(file_names::BMF_FILE), &bmf::to_json(&benchmarks))?;
+            write_file(
+                &dir.join(file_names::VERDICTS_FILE),
+                &verdicts::to_json(&section),
+            )?;
             crate::note!(
-                "{}: summary.md, bmf.json and {}",
+                "{}: summary.md, bmf.json, verdicts.json and {}",
                 dir.display(),
                 plural(reports.len() as u64, "report")
             );
@@ -161,7 +188,8 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
     }
     // Text is for a terminal: it goes to stdout with or without --out-dir.
     if args.format == SummaryFormat::Text {
-        print(&plain::render_summary(&summary, Plain::for_stdout().color))?;
+        let color = Plain::for_stdout().color;
+        print(&(plain::render_verdicts(&section) + &plain::render_summary(&summary, color)))?;
     }
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         append(Path::new(&path), &text)?;
@@ -199,7 +227,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::check::exit_code(&section, args.fail_on))
 }
 
 /// The benchmarks the report expected at `head_commit` and did not find.

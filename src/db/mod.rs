@@ -6,6 +6,7 @@ mod aggregates;
 pub mod lookup;
 pub mod queries;
 pub mod remove;
+pub mod window;
 pub mod writer;
 
 use std::path::Path;

@@ -289,6 +289,28 @@ pub fn newest_run_on_branch_before(
     id.map(|id| run(conn, id)).transpose().map(Option::flatten)
 }
 
+/// The newest run of `name` on `branch` ordered before run `run_id`, not at
+/// its commit: the baseline `check` judges a run against.
+pub fn newest_run_on_branch_before_run(
+    conn: &Connection,
+    name: &str,
+    branch: &str,
+    run_id: i64,
+) -> rusqlite::Result<Option<RunRow>> {
+    use rusqlite::OptionalExtension;
+    let sql = "WITH head AS (SELECT commit_sha, created_at, id FROM runs WHERE id = ?3)
+         SELECT runs.id FROM runs, head
+         WHERE runs.name = ?1 AND runs.branch = ?2
+           AND (head.commit_sha IS NULL OR runs.commit_sha IS NOT head.commit_sha)
+           AND (runs.created_at, runs.id) < (head.created_at, head.id)
+         ORDER BY runs.created_at DESC, runs.id DESC LIMIT 1";
+    let id: Option<i64> = conn
+        .prepare_cached(sql)?
+        .query_row(rusqlite::params![name, branch, run_id], |row| row.get(0))
+        .optional()?;
+    id.map(|id| run(conn, id)).transpose().map(Option::flatten)
+}
+
 /// The (benchmark, group) pairs that have `metric`, optionally narrowed.
 pub fn metric_owners(
     conn: &Connection,

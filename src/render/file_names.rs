@@ -11,6 +11,8 @@ use xxhash_rust::xxh3::xxh3_64;
 pub const SUMMARY_FILE: &str = "summary.md";
 /// The Bencher Metric Format file `report` writes beside them.
 pub const BMF_FILE: &str = "bmf.json";
+/// The verdicts from history, as JSON, beside them.
+pub const VERDICTS_FILE: &str = "verdicts.json";
 
 /// Longest stem, in bytes, before it is cut and suffixed with a hash: well
 /// under every file system's 255-byte name limit once `.detailed.md` and a
@@ -64,12 +66,12 @@ impl ReportFiles {
     }
 }
 
-/// Stems `report` keeps for itself: a benchmark called `summary` or `bmf`
-/// would otherwise read as the summary's or the BMF file's companion.
-pub const REPORT_STEMS: &[&str] = &["summary", "bmf"];
+/// Stems `report` keeps for itself: a benchmark called `summary`, `bmf` or
+/// `verdicts` would otherwise read as that file's companion.
+pub const REPORT_STEMS: &[&str] = &["summary", "bmf", "verdicts"];
 
 /// Files `report` writes besides the benchmarks' own.
-pub const REPORT_FILES: &[&str] = &[SUMMARY_FILE, BMF_FILE];
+pub const REPORT_FILES: &[&str] = &[SUMMARY_FILE, BMF_FILE, VERDICTS_FILE];
 
 /// Assigns the report files of each name in `names` (returned in the same
 /// order), distinct from each other, from the files in `taken` (files that

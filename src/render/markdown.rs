@@ -81,6 +81,33 @@ pub fn render_summary(summary: &Summary, templates: Option<&Path>) -> Result<Str
     )
 }
 
+/// The "Regressions" section of verdicts from history (`regressions.md.j2`).
+pub fn render_verdicts(
+    section: &crate::report::verdict_section::VerdictSection,
+    templates: Option<&Path>,
+) -> Result<String> {
+    let env = environment(templates, 10 * section.rows.len());
+    render_template(
+        &env,
+        "regressions.md.j2",
+        context! { section => Value::from(Serde(section)) },
+    )
+}
+
+/// `prof check`'s verdicts (`check.md.j2`).
+pub fn render_check(
+    section: &crate::report::verdict_section::VerdictSection,
+    name: &str,
+    templates: Option<&Path>,
+) -> Result<String> {
+    let env = environment(templates, 10 * section.all.len());
+    render_template(
+        &env,
+        "check.md.j2",
+        context! { section => Value::from(Serde(section)), name => name },
+    )
+}
+
 /// A metric's history (`trend.md.j2`).
 pub fn render_trend(trend: &Trend, templates: Option<&Path>) -> Result<String> {
     let env = environment(templates, 10 * trend.points.len());

@@ -34,6 +34,15 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/summary.md.j2"),
     ),
     ("trend.md.j2", include_str!("../../templates/trend.md.j2")),
+    (
+        "regressions.md.j2",
+        include_str!("../../templates/regressions.md.j2"),
+    ),
+    (
+        "verdicts.md.j2",
+        include_str!("../../templates/verdicts.md.j2"),
+    ),
+    ("check.md.j2", include_str!("../../templates/check.md.j2")),
 ];
 
 /// Fuel every render gets whatever its data: the shipped templates use a

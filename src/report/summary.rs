@@ -23,6 +23,9 @@ pub struct Summary {
     /// nor a headline time metric beyond the threshold (beyond noise when
     /// there is none).
     pub nothing_regressed: bool,
+    /// Series judged by verdicts from history (0 where none were made, as in
+    /// `legacy`).
+    pub judged_series: usize,
     /// Benchmarks with a baseline but no run at the head commit.
     pub missing: Vec<MissingBenchmark>,
 }
@@ -100,6 +103,7 @@ pub fn summarize(entries: &[Entry<'_>], threshold: Option<Threshold>) -> Summary
         head_commits,
         baseline_commits,
         nothing_regressed,
+        judged_series: 0,
         missing: Vec::new(),
     }
 }

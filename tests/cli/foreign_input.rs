@@ -89,9 +89,14 @@ fn hostile_benchmark_names_get_distinct_files_inside_the_out_dir() {
     );
     let out = files_under(&sandbox.path("work/out"));
     // Every benchmark has its own main and detailed file, besides the
-    // summary and the BMF file: nothing overwrote anything.
-    assert_eq!(out.len(), 2 + 2 * names.len(), "{out:?}");
-    assert!(out.contains("a_b.md") && out.contains("summary.md") && out.contains("bmf.json"));
+    // summary, the BMF file and the verdicts: nothing overwrote anything.
+    assert_eq!(out.len(), 3 + 2 * names.len(), "{out:?}");
+    assert!(
+        out.contains("a_b.md")
+            && out.contains("summary.md")
+            && out.contains("bmf.json")
+            && out.contains("verdicts.json")
+    );
     assert!(out.iter().all(|f| f.len() <= 120), "{out:?}");
     let bmf: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(sandbox.path("work/out/bmf.json")).unwrap())

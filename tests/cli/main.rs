@@ -13,5 +13,7 @@ mod report;
 mod run_records;
 mod semantics;
 mod sqlite_shell;
+mod stats_peer;
 mod support;
 mod templates;
+mod verdicts;

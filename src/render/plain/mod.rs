@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::report::cell::{Cell, Change, format_decimals, format_pct, format_signed};
 use crate::report::{GroupReport, Report, RunInfo};
 
-pub use summary::render_summary;
+pub use summary::{render_summary, render_verdicts};
 pub use table::table;
 use table::{Text, layout};
 

@@ -6,6 +6,39 @@ use super::table::{Text, layout};
 use crate::render::terminal;
 use crate::report::cell::{format_decimals, format_pct};
 use crate::report::summary::Summary;
+use crate::report::verdict_section::VerdictSection;
+
+/// The verdicts from history that fail a gate or deserve a look, one line
+/// each with its evidence, for `report --format text`.
+pub fn render_verdicts(section: &VerdictSection) -> String {
+    let mut out = String::new();
+    for v in &section.rows {
+        let line = format!(
+            "{}: {} {} {}{}: {} -> {}{} [{}]",
+            v.outcome.label(),
+            v.benchmark,
+            if v.group.is_empty() {
+                "total"
+            } else {
+                &v.group
+            },
+            v.metric,
+            if v.stat == "avg" { " (avg)" } else { "" },
+            format_decimals(v.before, 2),
+            format_decimals(v.after, 2),
+            v.change_pct
+                .map(|pct| format!(" ({})", format_pct(pct)))
+                .unwrap_or_default(),
+            v.evidence
+        );
+        out += &terminal::escape(&line);
+        out += "\n";
+    }
+    if !out.is_empty() {
+        out += "\n";
+    }
+    out
+}
 
 /// The PR summary as text: the same rows and totals as `summary.md`.
 pub fn render_summary(summary: &Summary, color: bool) -> String {
@@ -119,9 +152,18 @@ pub fn render_summary(summary: &Summary, color: bool) -> String {
             .threshold
             .map(|t| format!(" by more than {}%", t.max_slowdown_pct))
             .unwrap_or_default();
-        out += &format!(
-            "\nNothing regressed: no benchmark's total or headline time got slower{limit}.\n"
-        );
+        out += &match (summary.judged_series, summary.threshold.is_some()) {
+            (0, _) => format!(
+                "\nNothing regressed: no benchmark's total or headline time got slower{limit}.\n"
+            ),
+            (n, false) => {
+                format!("\nNothing regressed: no verdict on {n} series found a regression.\n")
+            }
+            (n, true) => format!(
+                "\nNothing regressed: no verdict on {n} series found a regression, \
+                 and no total or headline time got slower{limit}.\n"
+            ),
+        };
     }
     out
 }
