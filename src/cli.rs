@@ -293,6 +293,19 @@ pub struct IngestArgs {
     /// benchmark and commit.
     #[arg(long)]
     pub force: bool,
+
+    /// The files' format [default: detected from each file's content]; bmf
+    /// (Bencher Metric Format) needs --name.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<IngestFormat>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum IngestFormat {
+    /// OpenVM metrics JSON.
+    Metrics,
+    /// Bencher Metric Format JSON.
+    Bmf,
 }
 
 #[derive(Debug, Args)]
