@@ -4,6 +4,7 @@
 
 mod aggregates;
 pub mod queries;
+pub mod window;
 pub mod writer;
 
 use std::path::Path;

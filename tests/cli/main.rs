@@ -9,4 +9,5 @@ mod reliability;
 mod report;
 mod semantics;
 mod sqlite_shell;
+mod stats_peer;
 mod support;
