@@ -2,7 +2,9 @@
 //! directory from [`support::Sandbox`] and runs the real `prof` binary in it.
 
 mod bmf;
+mod changes_truth;
 mod compare;
+mod histories;
 mod ingest;
 mod properties;
 mod reliability;
