@@ -34,6 +34,18 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/summary.md.j2"),
     ),
     ("trend.md.j2", include_str!("../../templates/trend.md.j2")),
+    (
+        "changes.md.j2",
+        include_str!("../../templates/changes.md.j2"),
+    ),
+    (
+        "change_rows.md.j2",
+        include_str!("../../templates/change_rows.md.j2"),
+    ),
+    (
+        "recent_shifts.md.j2",
+        include_str!("../../templates/recent_shifts.md.j2"),
+    ),
 ];
 
 /// A template environment: embedded templates, user overrides, and the
@@ -77,6 +89,7 @@ pub fn environment(overrides: Option<&Path>) -> Environment<'static> {
     env.add_filter("md", |value: Value| text::escape(&value_text(&value)));
     env.add_filter("code", |value: Value| text::code(&value_text(&value)));
     env.add_filter("pct", crate::report::cell::format_pct);
+    env.add_filter("pvalue", crate::report::changes::format_p_value);
     env
 }
 
@@ -193,5 +206,18 @@ pub fn render_trend(trend: &Trend, templates: Option<&Path>) -> Result<String> {
         &env,
         "trend.md.j2",
         context! { trend => Value::from(Serde(trend)) },
+    )
+}
+
+/// Change points of a branch (`changes.md.j2`).
+pub fn render_changes(
+    changes: &crate::report::changes::Changes,
+    templates: Option<&Path>,
+) -> Result<String> {
+    let env = environment(templates);
+    render_template(
+        &env,
+        "changes.md.j2",
+        context! { changes => Value::from(Serde(changes)) },
     )
 }
