@@ -107,6 +107,11 @@ pub struct ReportCmdArgs {
     /// Directory of templates that replace the embedded ones by file name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+
+    /// "Recent shifts on the base branch" lists change points this far back
+    /// from the newest head run: Nd, Nh or Nw.
+    #[arg(long, value_name = "AGE", default_value = "14d")]
+    pub since: String,
 }
 
 #[derive(Debug, Args)]

@@ -161,3 +161,83 @@ pub fn load(conn: &Connection, db_path: &Path, query: &ChangesQuery<'_>) -> Resu
         options: query.options,
     }))
 }
+
+/// `report`'s "Recent shifts on the base branch": the change points of the
+/// reported benchmarks' headline series on `--base-branch` whose new level
+/// began within `--since` of the newest head run (so the same database
+/// gives the same report on any day). Empty when there are none.
+pub fn recent_shifts(
+    conn: &Connection,
+    db_path: &Path,
+    args: &crate::cli::ReportCmdArgs,
+    heads: &[crate::model::RunRow],
+) -> Result<String> {
+    let age = parse_age(&args.since)?;
+    let Some(newest) = heads.iter().map(|h| h.created_at.as_str()).max() else {
+        return Ok(String::new());
+    };
+    let newest: jiff::Timestamp = newest
+        .parse()
+        .map_err(|_| Error::usage(format!("run time {newest} is not RFC 3339")))?;
+    let since = crate::ingest::format_time(newest - age);
+    let mut names: Vec<String> = heads.iter().map(|h| h.name.clone()).collect();
+    names.sort();
+    names.dedup();
+    let mut shifts = empty_like(&args.base_branch);
+    for name in &names {
+        let query = ChangesQuery {
+            branch: &args.base_branch,
+            name: Some(name),
+            group: None,
+            selection: SeriesSelection::Headline,
+            options: Options::default(),
+        };
+        let found = load(conn, db_path, &query)?;
+        shifts.series += found.series;
+        shifts.exact_series += found.exact_series;
+        shifts.benchmarks.extend(found.benchmarks);
+    }
+    shifts.keep_since(&since, &names);
+    if shifts.benchmarks.iter().all(|b| b.changes.is_empty()) {
+        return Ok(String::new());
+    }
+    let text = markdown::render_recent_shifts(&shifts, &since, args.templates.as_deref())?;
+    Ok(format!("\n{text}"))
+}
+
+fn empty_like(branch: &str) -> Changes {
+    let options = Options::default();
+    Changes {
+        branch: branch.to_string(),
+        method: changes::Method {
+            alpha: options.alpha,
+            min_change_pct: options.min_change * 100.0,
+            window: options.window,
+            min_segment: MIN_SEGMENT,
+        },
+        benchmarks: Vec::new(),
+        series: 0,
+        exact_series: 0,
+    }
+}
+
+/// `14d`, `36h`, `2w` as a span of time.
+pub fn parse_age(text: &str) -> Result<jiff::SignedDuration> {
+    let bad = || {
+        Error::usage(format!(
+            "--since {text}: expected an age such as 14d, 36h or 2w"
+        ))
+    };
+    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let count: i64 = number.parse().map_err(|_| bad())?;
+    let hours = match unit {
+        "h" => 1,
+        "d" => 24,
+        "w" => 24 * 7,
+        _ => return Err(bad()),
+    };
+    if !(0..=100_000).contains(&count) {
+        return Err(bad());
+    }
+    Ok(jiff::SignedDuration::from_hours(count * hours))
+}

@@ -111,7 +111,8 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         })
         .collect();
     let summary = summary::summarize(&entries, threshold);
-    let text = markdown::render_summary(&summary, args.templates.as_deref())?;
+    let mut text = markdown::render_summary(&summary, args.templates.as_deref())?;
+    text += &super::changes::recent_shifts(&conn, &db_path, args, &heads)?;
 
     match &args.out_dir {
         Some(dir) => {

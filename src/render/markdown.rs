@@ -221,3 +221,17 @@ pub fn render_changes(
         context! { changes => Value::from(Serde(changes)) },
     )
 }
+
+/// `report`'s "Recent shifts on the base branch" (`recent_shifts.md.j2`).
+pub fn render_recent_shifts(
+    shifts: &crate::report::changes::Changes,
+    since: &str,
+    templates: Option<&Path>,
+) -> Result<String> {
+    let env = environment(templates);
+    render_template(
+        &env,
+        "recent_shifts.md.j2",
+        context! { shifts => Value::from(Serde(shifts)), since => since },
+    )
+}

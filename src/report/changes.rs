@@ -478,3 +478,30 @@ pub fn format_p_value(p: f64) -> String {
         format!("{p:.3}")
     }
 }
+
+/// Marks a trend's excluded runs (`excluded[i]` for point i) and the
+/// change points of its other runs, found as `prof changes` finds them.
+pub fn mark_trend(trend: &mut super::trend::Trend, excluded: &[bool], options: &Options) {
+    let mut kept = Vec::new();
+    let mut values = Vec::new();
+    for (i, point) in trend.points.iter_mut().enumerate() {
+        point.excluded = excluded.get(i).copied().unwrap_or(false);
+        if let Some(value) = point.value.value.filter(|v| v.is_finite())
+            && !point.excluded
+        {
+            kept.push(i);
+            values.push(value);
+        }
+    }
+    let indices = if changepoint::looks_exact(&values) {
+        changepoint::exact_change_points(&values)
+    } else {
+        changepoint::change_points(&values, options)
+            .iter()
+            .map(|p| p.index)
+            .collect()
+    };
+    for index in indices {
+        trend.points[kept[index]].change_point = true;
+    }
+}

@@ -210,15 +210,20 @@ pub fn exact_change_points(series: &[f64]) -> Vec<usize> {
         .collect()
 }
 
+/// The fewest points that can show a series is exact.
+pub const MIN_EXACT_EVIDENCE: usize = 5;
+
 /// Whether a series is exact: its values repeat (at least half of the
 /// steps from one point to the next change nothing), as counters and
 /// deterministic gauges do; measured times never repeat to the last digit.
+/// Fewer than [`MIN_EXACT_EVIDENCE`] points cannot tell (the same file
+/// stored twice repeats a time too).
 pub fn looks_exact(series: &[f64]) -> bool {
     let steps = series.len().saturating_sub(1);
     let repeats = (1..series.len())
         .filter(|&i| series[i] == series[i - 1])
         .count();
-    steps > 0 && 2 * repeats >= steps
+    series.len() >= MIN_EXACT_EVIDENCE && 2 * repeats >= steps
 }
 
 /// Whether the shift `before → after` still holds at the head, whose level
