@@ -2,6 +2,7 @@
 //! directory from [`support::Sandbox`] and runs the real `prof` binary in it.
 
 mod bmf;
+mod changes;
 mod changes_truth;
 mod compare;
 mod histories;
