@@ -9,7 +9,8 @@
 //! ```
 //!
 //! Every command runs as a child process, so peak RSS is the child's own
-//! (from `wait4`). `--size 100M --history 50` makes a quick smoke run.
+//! (from `wait4`). `--size 100M --history 50` makes a quick smoke run;
+//! `--only changes` runs just the `prof changes` rows.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,9 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
+
+#[path = "bench_rows/changes.rs"]
+mod changes_rows;
 
 /// What one child process cost.
 struct Measured {
@@ -29,6 +33,8 @@ struct Options {
     size: String,
     history: usize,
     dir: PathBuf,
+    /// `--only changes`: just the `prof changes` rows.
+    only_changes: bool,
 }
 
 fn main() -> ExitCode {
@@ -58,6 +64,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         size: "1G".into(),
         history: 1000,
         dir: std::env::temp_dir().join("prof-bench"),
+        only_changes: false,
     };
     let mut args = args.iter();
     while let Some(flag) = args.next() {
@@ -68,6 +75,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 options.history = value()?.parse().map_err(|_| "--history takes a number")?
             }
             "--dir" => options.dir = PathBuf::from(value()?),
+            "--only" if value()? == "changes" => options.only_changes = true,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -95,6 +103,12 @@ fn sibling(name: &str) -> Result<PathBuf, String> {
 
 fn run(options: &Options) -> Result<(), String> {
     let prof = sibling("prof")?;
+    if options.only_changes {
+        fs::create_dir_all(&options.dir).map_err(|e| e.to_string())?;
+        println!("| what | wall | peak RSS | notes |");
+        println!("|---|---:|---:|---|");
+        return changes_rows::rows(&prof, &options.dir);
+    }
     let generate = sibling("generate")?;
     let dir = &options.dir;
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -182,6 +196,7 @@ fn run(options: &Options) -> Result<(), String> {
     materialised_vs_view(&db)?;
 
     history(&prof, dir, options.history)?;
+    changes_rows::rows(&prof, dir)?;
     Ok(())
 }
 
