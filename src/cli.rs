@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod verdicts;
+pub use verdicts::{CheckArgs, CheckFormat, FailOn, VerdictArgs};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "prof",
@@ -64,6 +67,8 @@ pub enum Command {
     Ack(AckArgs),
     /// List exclusions and acknowledged shifts.
     Annotations(AnnotationsArgs),
+    /// Verdicts of one run against its own branch's history.
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +117,14 @@ pub struct ReportCmdArgs {
     /// from the newest head run: Nd, Nh or Nw.
     #[arg(long, value_name = "AGE", default_value = "14d")]
     pub since: String,
+
+    #[command(flatten)]
+    pub verdicts: VerdictArgs,
+
+    /// Exit 1 when a verdict from history says `regression` (or, with
+    /// `changed`, also when a counter changed for the worse).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
 }
 
 #[derive(Debug, Args)]
@@ -234,6 +247,8 @@ pub struct CompareArgs {
     pub head: String,
     #[command(flatten)]
     pub report: ReportArgs,
+    #[command(flatten)]
+    pub verdicts: VerdictArgs,
 }
 
 #[derive(Debug, Args)]

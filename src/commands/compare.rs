@@ -17,7 +17,9 @@ use crate::report::build::{self, ReportOptions};
 use crate::report::headline::MetricSelection;
 use crate::runref;
 
-use super::print;
+use super::{print, verdicts};
+use crate::report::verdict::VerdictOptions;
+use crate::report::verdict_section::VerdictSection;
 
 /// `ReportArgs`, checked.
 pub struct Output {
@@ -92,6 +94,7 @@ pub fn check_templates_dir(dir: Option<&Path>) -> Result<()> {
 
 pub fn run_compare(cli: &Cli, args: &CompareArgs) -> Result<ExitCode> {
     let output = Output::from_args(&args.report)?;
+    let verdict_options = verdicts::options(&args.verdicts, None)?;
     let conn = db::open(&cli.db_path(), Access::ReadOnly)?;
     let base = resolve(&conn, &args.base)?;
     let head = resolve(&conn, &args.head)?;
@@ -101,14 +104,17 @@ pub fn run_compare(cli: &Cli, args: &CompareArgs) -> Result<ExitCode> {
             base.id, base.name, head.id, head.name
         );
     }
-    write_report(&conn, &cli.db_path(), Some(&base), &head, &output)
+    // Verdicts judge the head against the window that ends at the base run,
+    // which only means something for the same benchmark.
+    let judge = (base.name == head.name).then_some(&verdict_options);
+    write_report(&conn, &cli.db_path(), Some(&base), &head, &output, judge)
 }
 
 pub fn run_show(cli: &Cli, args: &ShowArgs) -> Result<ExitCode> {
     let output = Output::from_args(&args.report)?;
     let conn = db::open(&cli.db_path(), Access::ReadOnly)?;
     let run = resolve(&conn, &args.run)?;
-    write_report(&conn, &cli.db_path(), None, &run, &output)
+    write_report(&conn, &cli.db_path(), None, &run, &output, None)
 }
 
 pub fn resolve(conn: &Connection, reference: &str) -> Result<RunRow> {
@@ -121,9 +127,24 @@ fn write_report(
     base: Option<&RunRow>,
     head: &RunRow,
     output: &Output,
+    verdict_options: Option<&VerdictOptions>,
 ) -> Result<ExitCode> {
     let mut report =
         build::build(conn, base, head, &output.options).map_err(|e| error::sqlite(db_path, &e))?;
+    if let Some(options) = verdict_options {
+        let judged = verdicts::Judged {
+            report: &mut report,
+            head,
+            base,
+        };
+        verdicts::judge(conn, db_path, vec![judged], options)?;
+        // Without history a verdict only repeats the diff: compare adds them
+        // when the window ending at the base holds --min-history runs.
+        let short = |s: &VerdictSection| s.all.iter().all(|v| v.n < options.min_history);
+        if report.verdicts.as_ref().is_some_and(short) {
+            report.verdicts = None;
+        }
+    }
     if let MetricSelection::Only(list) = &output.options.metrics {
         for metric in list {
             if !report

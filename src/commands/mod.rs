@@ -4,12 +4,14 @@
 
 pub mod annotate;
 pub mod changes;
+pub mod check;
 pub mod compare;
 pub mod ingest;
 pub mod legacy;
 pub mod report;
 pub mod runs;
 pub mod trend;
+pub mod verdicts;
 
 use std::process::ExitCode;
 
@@ -30,6 +32,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Exclude(args) => annotate::exclude(cli, args),
         Command::Ack(args) => annotate::ack(cli, args),
         Command::Annotations(args) => annotate::list(cli, args),
+        Command::Check(args) => check::run(cli, args),
     }
 }
 

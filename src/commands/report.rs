@@ -21,7 +21,7 @@ use crate::report::regress::Threshold;
 use crate::report::summary::{self, Entry};
 
 use super::compare::{check_templates_dir, write_file, write_markdown};
-use super::print;
+use super::{print, verdicts};
 
 pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
     check_templates_dir(args.templates.as_deref())?;
@@ -43,6 +43,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         }
         None => None,
     };
+    let verdict_options = verdicts::options(&args.verdicts, args.fail_above)?;
     if commit.trim().is_empty() {
         return Err(Error::usage(
             "--commit is empty: give the commit whose runs to report",
@@ -82,6 +83,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         details: args.out_dir.is_some(),
     };
     let mut reports: Vec<Report> = Vec::with_capacity(heads.len());
+    let mut bases: Vec<Option<RunRow>> = Vec::with_capacity(heads.len());
     for head in &heads {
         let base =
             baseline(&conn, head, baseline_commit.as_deref(), &args.base_branch).map_err(sql)?;
@@ -96,7 +98,19 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
             );
         }
         reports.push(build::build(&conn, base.as_ref(), head, &options).map_err(sql)?);
+        bases.push(base);
     }
+    let judged = reports
+        .iter_mut()
+        .zip(&heads)
+        .zip(&bases)
+        .map(|((report, head), base)| verdicts::Judged {
+            report,
+            head,
+            base: base.as_ref(),
+        })
+        .collect();
+    let section = verdicts::judge(&conn, &db_path, judged, &verdict_options)?;
 
     let link = |name: &str| {
         args.results_link
@@ -111,7 +125,8 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         })
         .collect();
     let summary = summary::summarize(&entries, threshold);
-    let mut text = markdown::render_summary(&summary, args.templates.as_deref())?;
+    let mut text = markdown::render_verdicts(&section, args.templates.as_deref())?
+        + &markdown::render_summary(&summary, args.templates.as_deref())?;
     text += &super::changes::recent_shifts(&conn, &db_path, args, &heads)?;
 
     match &args.out_dir {
@@ -125,8 +140,9 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
                 write_markdown(report, &path, args.templates.as_deref())?;
             }
             write_file(&dir.join("bmf.json"), &bmf::to_json(&benchmarks))?;
+            write_file(&dir.join("verdicts.json"), &verdicts::to_json(&section))?;
             eprintln!(
-                "{}: summary.md, bmf.json and {}",
+                "{}: summary.md, bmf.json, verdicts.json and {}",
                 dir.display(),
                 plural(reports.len() as u64, "report")
             );
@@ -149,7 +165,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::check::exit_code(&section, args.fail_on))
 }
 
 /// A commit prefix that must name exactly one commit with runs.

@@ -1,6 +1,9 @@
 //! Bencher Metric Format: `NAME` holds the run's proof-time totals in
 //! seconds; `NAME::GROUP` holds, per metric with finite statistics, the
-//! average with min and max as bounds, and `METRIC::sum`.
+//! average with min and max as bounds, and `METRIC::sum`. Where a verdict
+//! from history judged a series, its measure carries the window's bounds
+//! (the one-sided prediction interval at alpha, or the exact value) as
+//! `lower_value` / `upper_value`, as Bencher's thresholds do.
 
 use std::collections::BTreeMap;
 
@@ -26,19 +29,38 @@ pub type Benchmarks = BTreeMap<String, BTreeMap<String, Measure>>;
 /// Adds the head run of `report` under `name` (its benchmark name unless
 /// the caller chose another).
 pub fn add_report(out: &mut Benchmarks, name: &str, report: &Report) {
-    let value = |v: f64| Measure {
-        value: v,
-        lower_value: None,
-        upper_value: None,
+    // The window's bounds of a judged series, else none.
+    let bounded = |group: &str, metric: &str, stat: &str, v: f64| {
+        let verdict = report.verdicts.as_ref().and_then(|section| {
+            section
+                .all
+                .iter()
+                .find(|x| x.group == group && x.metric == metric && x.stat == stat)
+        });
+        Measure {
+            value: v,
+            lower_value: verdict.and_then(|x| x.lower),
+            upper_value: verdict.and_then(|x| x.upper),
+        }
     };
     let totals = out.entry(name.to_string()).or_default();
     totals.insert(
         "total_proof_time".into(),
-        value(report.totals.serial_s.value.unwrap_or(0.0)),
+        bounded(
+            "",
+            "serial_s",
+            "sum",
+            report.totals.serial_s.value.unwrap_or(0.0),
+        ),
     );
     totals.insert(
         "total_par_proof_time".into(),
-        value(report.totals.parallel_s.value.unwrap_or(0.0)),
+        bounded(
+            "",
+            "parallel_s",
+            "sum",
+            report.totals.parallel_s.value.unwrap_or(0.0),
+        ),
     );
     for group in &report.groups {
         let mut measures = BTreeMap::new();
@@ -59,7 +81,10 @@ pub fn add_report(out: &mut Benchmarks, name: &str, report: &Report) {
                     upper_value: Some(max),
                 },
             );
-            measures.insert(format!("{}::sum", row.metric), value(sum));
+            measures.insert(
+                format!("{}::sum", row.metric),
+                bounded(&group.name, &row.metric, "sum", sum),
+            );
         }
         if !measures.is_empty() {
             out.entry(format!("{name}::{}", group.name))

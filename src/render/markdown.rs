@@ -46,6 +46,15 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "recent_shifts.md.j2",
         include_str!("../../templates/recent_shifts.md.j2"),
     ),
+    (
+        "regressions.md.j2",
+        include_str!("../../templates/regressions.md.j2"),
+    ),
+    (
+        "verdicts.md.j2",
+        include_str!("../../templates/verdicts.md.j2"),
+    ),
+    ("check.md.j2", include_str!("../../templates/check.md.j2")),
 ];
 
 /// A template environment: embedded templates, user overrides, and the
@@ -196,6 +205,33 @@ pub fn render_summary(summary: &Summary, templates: Option<&Path>) -> Result<Str
         &env,
         "summary.md.j2",
         context! { summary => Value::from(Serde(summary)) },
+    )
+}
+
+/// The "Regressions" section of verdicts from history (`regressions.md.j2`).
+pub fn render_verdicts(
+    section: &crate::report::verdict_section::VerdictSection,
+    templates: Option<&Path>,
+) -> Result<String> {
+    let env = environment(templates);
+    render_template(
+        &env,
+        "regressions.md.j2",
+        context! { section => Value::from(Serde(section)) },
+    )
+}
+
+/// `prof check`'s verdicts (`check.md.j2`).
+pub fn render_check(
+    section: &crate::report::verdict_section::VerdictSection,
+    name: &str,
+    templates: Option<&Path>,
+) -> Result<String> {
+    let env = environment(templates);
+    render_template(
+        &env,
+        "check.md.j2",
+        context! { section => Value::from(Serde(section)), name => name },
     )
 }
 

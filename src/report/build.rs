@@ -218,6 +218,7 @@ pub fn build(
         detailed: Vec::new(),
         instruction_counts: Vec::new(),
         gpu_memory: None,
+        verdicts: None,
     };
     if options.details {
         detail::add_details(conn, &mut report, base.map(|b| b.id), head.id)?;

@@ -12,6 +12,10 @@ pub mod proof_time;
 pub mod regress;
 pub mod summary;
 pub mod trend;
+pub mod verdict;
+pub mod verdict_load;
+pub mod verdict_section;
+pub mod verdict_text;
 
 use serde::Serialize;
 
@@ -41,6 +45,10 @@ pub struct Report {
     pub detailed: Vec<DetailedTable>,
     pub instruction_counts: Vec<InstructionCount>,
     pub gpu_memory: Option<GpuMemory>,
+    /// Verdicts from history on the head's series (see `verdict`); absent
+    /// when none were made (`show`, or no baseline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdicts: Option<verdict_section::VerdictSection>,
 }
 
 /// Proof time of the whole run, in seconds.

@@ -14,3 +14,4 @@ mod semantics;
 mod sqlite_shell;
 mod stats_peer;
 mod support;
+mod verdicts;

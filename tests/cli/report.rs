@@ -207,7 +207,10 @@ fn fail_above_fails_on_slowdowns_only() {
     let sandbox = history();
     let (code, stdout, stderr) = run(&sandbox, &["report", "--commit", "c2", "--fail-above", "5"]);
     assert_eq!(code, 1, "memcmp is 9.7% slower: {stderr}");
-    assert!(stdout.starts_with("> [!WARNING]\n> "), "{stdout}");
+    // The "Regressions" section of verdicts from history comes first, then
+    // the --fail-above warning.
+    assert!(stdout.starts_with("### Regressions\n"), "{stdout}");
+    assert!(stdout.contains("\n> [!WARNING]\n> "), "{stdout}");
     assert!(
         stdout.contains("| memcmp | total | `serial_s` | 17.50 | 19.20 | +9.7% |"),
         "{stdout}"

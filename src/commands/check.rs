@@ -1,0 +1,84 @@
+//! `prof check RUN`: the verdicts of one run against its own branch's
+//! history (the window ends at the newest run of its benchmark on its branch
+//! ordered before it), for local use before a PR.
+
+use std::process::ExitCode;
+
+use crate::cli::{CheckArgs, CheckFormat, Cli, FailOn};
+use crate::db::{self, Access, queries};
+use crate::error::{self, Result};
+use crate::render::markdown;
+use crate::report::build::{self, ReportOptions};
+use crate::report::verdict_section::VerdictSection;
+
+use super::compare::resolve;
+use super::{print, verdicts};
+
+pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
+    let options = verdicts::options(&args.verdicts, args.fail_above)?;
+    let db_path = cli.db_path();
+    let conn = db::open(&db_path, Access::ReadOnly)?;
+    let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
+    let head = resolve(&conn, &args.run)?;
+    let base = match &head.branch {
+        Some(branch) => {
+            queries::newest_run_on_branch_before(&conn, &head.name, branch, head.id).map_err(sql)?
+        }
+        None => None,
+    };
+    if base.is_none() {
+        eprintln!(
+            "prof: note: run {} ({}) has no earlier run on its branch{}: no verdicts",
+            head.id,
+            head.name,
+            head.branch
+                .as_deref()
+                .map(|b| format!(" {b}"))
+                .unwrap_or_default()
+        );
+    }
+    let report_options = ReportOptions {
+        details: false,
+        ..ReportOptions::default()
+    };
+    let mut report = build::build(&conn, base.as_ref(), &head, &report_options).map_err(sql)?;
+    let section = verdicts::judge(
+        &conn,
+        &db_path,
+        vec![verdicts::Judged {
+            report: &mut report,
+            head: &head,
+            base: base.as_ref(),
+        }],
+        &options,
+    )?;
+    match args.format {
+        CheckFormat::Md => print(&markdown::render_check(&section, &head.name, None)?)?,
+        CheckFormat::Json => print(&verdicts::to_json(&section))?,
+    }
+    Ok(exit_code(&section, args.fail_on))
+}
+
+/// 1 when `--fail-on` finds what it names, else 0.
+pub fn exit_code(section: &VerdictSection, fail_on: Option<FailOn>) -> ExitCode {
+    match fail_on {
+        Some(what) if section.fails(what == FailOn::Changed) => {
+            eprintln!(
+                "prof: {} regression{}{}",
+                section.regressions,
+                if section.regressions == 1 { "" } else { "s" },
+                if what == FailOn::Changed {
+                    format!(
+                        ", {} exact change{} for the worse",
+                        section.worse_changes,
+                        if section.worse_changes == 1 { "" } else { "s" }
+                    )
+                } else {
+                    String::new()
+                }
+            );
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}

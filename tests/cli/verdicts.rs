@@ -1,0 +1,264 @@
+//! Verdicts from history end to end through the CLI: a seeded history of
+//! main runs (1 % noise per sample on times, none on counters), then PR
+//! heads that are pure noise, 4 % slower leaf proving, or one cycle more;
+//! `report --fail-on`, `compare`, `check`, and the flag checks. The rates
+//! over many trials are tested on in-memory series in the library
+//! (`report::verdict` tests); this checks the same rules reach the outputs.
+
+use std::path::PathBuf;
+
+use crate::support::Sandbox;
+
+/// splitmix64 with Box–Muller, seeded.
+struct Rng(u64);
+
+impl Rng {
+    fn uniform(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        ((z >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
+    fn normal(&mut self) -> f64 {
+        let (u, v) = (self.uniform(), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Head {
+    Noise,
+    LeafSlower,
+    OneMoreCycle,
+}
+
+/// A metrics file of benchmark `fib`: app group `fib` with 6 segments and a
+/// `leaf` group of 3 proofs, each label set with its execution, trace and
+/// proving times (1 % noise each), plus counters.
+fn metrics_file(rng: &mut Rng, head: Option<Head>) -> String {
+    let mut gauges = Vec::new();
+    let mut counters = Vec::new();
+    let time = |rng: &mut Rng, ms: f64| format!("{:.3}", ms * (1.0 + 0.01 * rng.normal()));
+    for (group, proofs, key) in [("fib", 6, "segment"), ("leaf", 3, "idx")] {
+        for proof in 0..proofs {
+            let labels = serde_json::json!([["group", group], [key, proof.to_string()]]);
+            let slower = if head == Some(Head::LeafSlower) && group == "leaf" {
+                1.04
+            } else {
+                1.0
+            };
+            for (metric, ms) in [
+                ("execute_preflight_time_ms", 120.0),
+                ("trace_gen_time_ms", 300.0),
+                ("stark_prove_excluding_trace_time_ms", 1500.0 * slower),
+            ] {
+                if metric == "execute_preflight_time_ms" && group != "fib" {
+                    continue;
+                }
+                gauges.push(
+                    serde_json::json!({"labels": labels, "metric": metric, "value": time(rng, ms)}),
+                );
+            }
+            counters.push(serde_json::json!({"labels": labels, "metric": "main_cells_used", "value": "5000000"}));
+            if group == "fib" {
+                let extra = u64::from(head == Some(Head::OneMoreCycle) && proof == 0);
+                let cycles = (1_000_000 + extra).to_string();
+                counters.push(serde_json::json!({"labels": labels, "metric": "execute_preflight_insns", "value": cycles}));
+            }
+        }
+    }
+    serde_json::json!({"counter": counters, "gauge": gauges}).to_string()
+}
+
+/// 32 runs on main, a minute apart, then the head on a PR branch.
+fn history(head: Head) -> (Sandbox, i64) {
+    let sandbox = Sandbox::new();
+    let mut rng = Rng(42);
+    let mut ingest = |i: usize, text: String, commit: &str, branch: &str| -> i64 {
+        let path: PathBuf = sandbox.write(&format!("run{i}.json"), text);
+        let time = format!("2026-03-01T00:{i:02}:00Z");
+        sandbox.ingest(
+            &path,
+            &[
+                "--name", "fib", "--commit", commit, "--branch", branch, "--time", &time,
+            ],
+        )
+    };
+    for i in 0..32 {
+        let text = metrics_file(&mut rng, None);
+        ingest(i, text, &format!("{i:040x}"), "main");
+    }
+    let text = metrics_file(&mut rng, Some(head));
+    let id = ingest(32, text, &"ab".repeat(20), "pr");
+    (sandbox, id)
+}
+
+fn run(sandbox: &Sandbox, args: &[&str]) -> (i32, String, String) {
+    let output = sandbox.prof().args(args).output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+const HEAD: &str = "abababab";
+
+#[test]
+fn a_slower_leaf_fails_the_gate_with_its_evidence() {
+    let (sandbox, _) = history(Head::LeafSlower);
+    let (code, stdout, stderr) = run(
+        &sandbox,
+        &["report", "--commit", HEAD, "--fail-on", "regression"],
+    );
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let row = stdout
+        .lines()
+        .find(|l| l.contains("| leaf | `stark_prove_excluding_trace_time_ms` |"))
+        .unwrap_or_else(|| panic!("no leaf proving row:\n{stdout}"));
+    assert!(row.starts_with("| 🔴 regression | fib |"), "{row}");
+    assert!(row.contains("| n=30, mean "), "{row}");
+    assert!(row.contains(" ms, t "), "{row}");
+    assert!(stderr.contains("regression"), "{stderr}");
+    // JSON carries the same verdict with its numbers.
+    let out = sandbox.path("out");
+    let (code, _, _) = run(
+        &sandbox,
+        &[
+            "report",
+            "--commit",
+            HEAD,
+            "--out-dir",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "without --fail-on the gate stays open");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("verdicts.json")).unwrap()).unwrap();
+    let leaf = json["all"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["group"] == "leaf" && v["metric"] == "stark_prove_excluding_trace_time_ms")
+        .unwrap();
+    assert_eq!(leaf["outcome"], "regression");
+    assert_eq!(leaf["method"], "prediction");
+    assert_eq!(leaf["n"], 30);
+    assert!(leaf["q"].as_f64().unwrap() < 0.001);
+    let bmf: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("bmf.json")).unwrap()).unwrap();
+    let measure = &bmf["fib::leaf"]["stark_prove_excluding_trace_time_ms::sum"];
+    let (lower, upper, value) = (
+        measure["lower_value"].as_f64().unwrap(),
+        measure["upper_value"].as_f64().unwrap(),
+        measure["value"].as_f64().unwrap(),
+    );
+    assert!(
+        lower < 4500.0 && 4500.0 < upper && upper < value,
+        "{measure}"
+    );
+}
+
+#[test]
+fn noise_passes_and_one_more_cycle_is_an_exact_change() {
+    let (sandbox, _) = history(Head::Noise);
+    let (code, stdout, _) = run(
+        &sandbox,
+        &["report", "--commit", HEAD, "--fail-on", "changed"],
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("No regressions in "), "{stdout}");
+
+    let (sandbox, head) = history(Head::OneMoreCycle);
+    let (code, stdout, _) = run(
+        &sandbox,
+        &["report", "--commit", HEAD, "--fail-on", "regression"],
+    );
+    assert_eq!(code, 0, "an exact change is not a regression: {stdout}");
+    let row = stdout
+        .lines()
+        .find(|l| l.contains("`execute_preflight_insns`"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(row.contains("| 🟠 changed | fib | fib |"), "{row}");
+    assert!(
+        row.contains("| 6,000,000 → 6,000,001 |") && row.ends_with("| exact |"),
+        "{row}"
+    );
+    let (code, _, stderr) = run(
+        &sandbox,
+        &["report", "--commit", HEAD, "--fail-on", "changed"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    // check: the head against its own branch, which has no history.
+    let (code, _, stderr) = run(&sandbox, &["check", &head.to_string()]);
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("no earlier run on its branch pr"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn compare_and_check_judge_against_main() {
+    let (sandbox, head) = history(Head::LeafSlower);
+    let (code, stdout, _) = run(&sandbox, &["compare", "fib@main", &head.to_string()]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("### Regressions\n"), "{stdout}");
+    assert!(
+        stdout.contains("| `stark_prove_excluding_trace_time_ms` 🔴 |"),
+        "{stdout}"
+    );
+    // A pair without enough history before the base gets no verdicts.
+    let (_, stdout, _) = run(&sandbox, &["compare", "1", "2"]);
+    assert!(!stdout.contains("### Regressions"), "{stdout}");
+    // check of the last main run: judged against the 30 before it.
+    let (code, stdout, _) = run(&sandbox, &["check", "fib@main", "--format", "json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["all"][0]["metric"], "serial_s");
+    assert_eq!(json["all"][0]["n"], 30);
+    assert_eq!(json["regressions"], 0, "{stdout}");
+}
+
+#[test]
+fn bad_verdict_flags_are_one_line_errors() {
+    let (sandbox, _) = history(Head::Noise);
+    for (flag, value, expected) in [
+        (
+            "--window",
+            "0",
+            "--window 0: give 2 or more runs of history",
+        ),
+        (
+            "--alpha",
+            "2",
+            "--alpha 2: give a probability between 0 and 1",
+        ),
+        (
+            "--min-change",
+            "-1",
+            "--min-change -1: give a percentage of 0 or more",
+        ),
+        ("--min-history", "0", "--min-history 0: give 2 or more runs"),
+    ] {
+        for command in [
+            vec!["report", "--commit", HEAD],
+            vec!["compare", "1", "2"],
+            vec!["check", "1"],
+        ] {
+            let mut args = command.clone();
+            args.extend([flag, value]);
+            let (code, stdout, stderr) = run(&sandbox, &args);
+            assert_eq!(code, 2, "{args:?}");
+            assert!(stdout.is_empty());
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(
+                stderr.starts_with(&format!("prof: {expected}")),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
+}
