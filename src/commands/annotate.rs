@@ -90,9 +90,18 @@ pub fn ack(cli: &Cli, args: &AckArgs) -> Result<ExitCode> {
         }
         many => {
             return Err(Error::usage(format!(
-                "{}: commit {commit} is ambiguous among runs of {name}: {} (give more digits)",
+                "{}: commit {commit} is ambiguous among runs of {name}: {}{} (give more digits)",
                 args.target,
-                many.iter().map(|c| short(c)).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .take(5)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if many.len() > 5 {
+                    format!(" and {} more", many.len() - 5)
+                } else {
+                    String::new()
+                }
             )));
         }
     };
