@@ -235,7 +235,7 @@ fn parse_one<'a>(
         }
         true
     };
-    let result = match input::bmf::choose(bytes, options.format, options.name.is_some()) {
+    let result = match input::detect::choose(bytes, options.format, options.name.is_some()) {
         Ok(input::Format::Metrics) => input::for_each_entry(bytes, on_entry),
         Ok(input::Format::Bmf) => input::bmf::for_each_entry(bytes, on_entry),
         Err(error) => Err(error),

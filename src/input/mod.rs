@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 pub mod bmf;
+pub mod detect;
 mod fields;
 
 use fields::{Labels, Str, Value};
