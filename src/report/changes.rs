@@ -381,3 +381,6 @@ fn worst_first(a: &ChangePoint, b: &ChangePoint) -> std::cmp::Ordering {
         .then(a.series.cmp(&b.series))
         .then(a.after_run.cmp(&b.after_run))
 }
+
+#[cfg(test)]
+mod tests;
