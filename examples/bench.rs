@@ -9,8 +9,10 @@
 //! ```
 //!
 //! Every command runs as a child process, so peak RSS is the child's own
-//! (from `wait4`). `--size 100M --history 50` makes a quick smoke run;
-//! `--only changes` runs just the `prof changes` rows.
+//! (from `wait4`). `--size 100M --history 50` makes a quick smoke run.
+//! `--only verdicts` runs only the verdicts rows (`--verdict-runs N` runs of
+//! history per benchmark, default 1,000); `--only changes` only the
+//! `prof changes` rows.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,6 +21,8 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
+#[path = "support/bench_verdicts.rs"]
+mod bench_verdicts;
 #[path = "bench_rows/changes.rs"]
 mod changes_rows;
 
@@ -35,6 +39,8 @@ struct Options {
     dir: PathBuf,
     /// `--only changes`: just the `prof changes` rows.
     only_changes: bool,
+    verdict_runs: usize,
+    only_verdicts: bool,
 }
 
 fn main() -> ExitCode {
@@ -63,6 +69,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
         size: "1G".into(),
         history: 1000,
+        verdict_runs: 1000,
+        only_verdicts: false,
         dir: std::env::temp_dir().join("prof-bench"),
         only_changes: false,
     };
@@ -71,11 +79,20 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         let mut value = || args.next().cloned().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
             "--size" => options.size = value()?,
+            "--verdict-runs" => {
+                options.verdict_runs = value()?
+                    .parse()
+                    .map_err(|_| "--verdict-runs takes a number")?
+            }
+            "--only" => match value()?.as_str() {
+                "verdicts" => options.only_verdicts = true,
+                "changes" => options.only_changes = true,
+                _ => return Err("--only takes: verdicts or changes".into()),
+            },
             "--history" => {
                 options.history = value()?.parse().map_err(|_| "--history takes a number")?
             }
             "--dir" => options.dir = PathBuf::from(value()?),
-            "--only" if value()? == "changes" => options.only_changes = true,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -112,6 +129,12 @@ fn run(options: &Options) -> Result<(), String> {
     let generate = sibling("generate")?;
     let dir = &options.dir;
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if options.only_verdicts {
+        println!("| what | wall | peak RSS | notes |");
+        println!("|---|---:|---:|---|");
+        let copies = reth_copies(dir)?;
+        return bench_verdicts::verdicts(&prof, dir, &copies, options.verdict_runs);
+    }
     let base = dir.join("big.base.json");
     let head = dir.join("big.head.json");
     for (path, variant) in [(&base, "base"), (&head, "head")] {
@@ -197,6 +220,8 @@ fn run(options: &Options) -> Result<(), String> {
 
     history(&prof, dir, options.history)?;
     changes_rows::rows(&prof, dir)?;
+    let copies = reth_copies(dir)?;
+    bench_verdicts::verdicts(&prof, dir, &copies, options.verdict_runs)?;
     Ok(())
 }
 
@@ -220,8 +245,9 @@ fn materialised_vs_view(db: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// A history of `runs` runs of the ~2 MB reth example, ten files per ingest.
-fn history(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
+/// Ten copies of the ~2 MB reth example with different bytes, so no ingest
+/// is a duplicate.
+fn reth_copies(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/openvm-reth-benchmark_01932bb_reth-example-segment.json");
     if !source.is_file() {
@@ -230,9 +256,6 @@ fn history(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
             source.display()
         ));
     }
-    let db = dir.join("history.db");
-    remove_db(&db);
-    // Ten copies with different bytes, so no ingest is a duplicate.
     let text = fs::read_to_string(&source).map_err(|e| e.to_string())?;
     let copies: Vec<PathBuf> = (0..10)
         .map(|i| {
@@ -246,6 +269,14 @@ fn history(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
         })
         .collect::<Result<_, _>>()
         .map_err(|e| e.to_string())?;
+    Ok(copies)
+}
+
+/// A history of `runs` runs of the ~2 MB reth example, ten files per ingest.
+fn history(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
+    let db = dir.join("history.db");
+    remove_db(&db);
+    let copies = reth_copies(dir)?;
     // Ten files in one call, into a scratch database: both cores at work.
     let scratch = dir.join("ten.db");
     remove_db(&scratch);

@@ -52,6 +52,7 @@ impl TTest {
 /// Prediction-interval test of one new observation `head` against `window`.
 /// `None` when the window has fewer than two values or no spread (then no t
 /// exists; such series are exact, judged elsewhere).
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // `!(v > 0.0)` also refuses NaN
 pub fn prediction_test(window: &[f64], head: f64) -> Option<TTest> {
     let n = window.len();
     let variance = sample_variance(window)?;
@@ -65,6 +66,7 @@ pub fn prediction_test(window: &[f64], head: f64) -> Option<TTest> {
 
 /// Welch's t-test of `heads` against `window`. `None` when either side has
 /// fewer than two values or both have no spread.
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // `!(v > 0.0)` also refuses NaN
 pub fn welch_test(window: &[f64], heads: &[f64]) -> Option<TTest> {
     let window_share = sample_variance(window)? / window.len() as f64;
     let head_share = sample_variance(heads)? / heads.len() as f64;

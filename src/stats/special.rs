@@ -49,7 +49,9 @@ pub fn ln_beta(a: f64, b: f64) -> f64 {
 /// complement `one_minus_x` (which the caller may know more precisely than
 /// `1.0 - x`). `a`, `b` > 0 and x in [0, 1]; NaN otherwise.
 pub fn beta_regularized(a: f64, b: f64, x: f64, one_minus_x: f64) -> f64 {
-    if !(a > 0.0 && b > 0.0) || !(0.0..=1.0).contains(&x) || !(0.0..=1.0).contains(&one_minus_x) {
+    let valid =
+        a > 0.0 && b > 0.0 && (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&one_minus_x);
+    if !valid {
         return f64::NAN;
     }
     if x == 0.0 {

@@ -33,6 +33,8 @@ enum Head {
     Noise,
     LeafSlower,
     OneMoreCycle,
+    /// Leaf proving 10 % slower: a bad machine.
+    LeafOutlier,
 }
 
 /// A metrics file of benchmark `fib`: app group `fib` with 6 segments and a
@@ -45,10 +47,10 @@ fn metrics_file(rng: &mut Rng, head: Option<Head>) -> String {
     for (group, proofs, key) in [("fib", 6, "segment"), ("leaf", 3, "idx")] {
         for proof in 0..proofs {
             let labels = serde_json::json!([["group", group], [key, proof.to_string()]]);
-            let slower = if head == Some(Head::LeafSlower) && group == "leaf" {
-                1.04
-            } else {
-                1.0
+            let slower = match head {
+                Some(Head::LeafSlower) if group == "leaf" => 1.04,
+                Some(Head::LeafOutlier) if group == "leaf" => 1.10,
+                _ => 1.0,
             };
             for (metric, ms) in [
                 ("execute_preflight_time_ms", 120.0),
@@ -75,9 +77,16 @@ fn metrics_file(rng: &mut Rng, head: Option<Head>) -> String {
 
 /// 32 runs on main, a minute apart, then the head on a PR branch.
 fn history(head: Head) -> (Sandbox, i64) {
+    let (sandbox, ids) = history_of(&[Head::Noise; 32], head);
+    (sandbox, *ids.last().unwrap())
+}
+
+/// One main run of each kind in `main`, a minute apart, at commits 0, 1, …,
+/// then the head on a PR branch; every run id, the head's last.
+fn history_of(main: &[Head], head: Head) -> (Sandbox, Vec<i64>) {
     let sandbox = Sandbox::new();
     let mut rng = Rng(42);
-    let mut ingest = |i: usize, text: String, commit: &str, branch: &str| -> i64 {
+    let ingest = |i: usize, text: String, commit: &str, branch: &str| -> i64 {
         let path: PathBuf = sandbox.write(&format!("run{i}.json"), text);
         let time = format!("2026-03-01T00:{i:02}:00Z");
         sandbox.ingest(
@@ -87,13 +96,14 @@ fn history(head: Head) -> (Sandbox, i64) {
             ],
         )
     };
-    for i in 0..32 {
-        let text = metrics_file(&mut rng, None);
-        ingest(i, text, &format!("{i:040x}"), "main");
+    let mut ids = Vec::new();
+    for (i, kind) in main.iter().enumerate() {
+        let text = metrics_file(&mut rng, Some(*kind));
+        ids.push(ingest(i, text, &format!("{i:040x}"), "main"));
     }
     let text = metrics_file(&mut rng, Some(head));
-    let id = ingest(32, text, &"ab".repeat(20), "pr");
-    (sandbox, id)
+    ids.push(ingest(main.len(), text, &"ab".repeat(20), "pr"));
+    (sandbox, ids)
 }
 
 fn run(sandbox: &Sandbox, args: &[&str]) -> (i32, String, String) {
@@ -261,4 +271,85 @@ fn bad_verdict_flags_are_one_line_errors() {
             );
         }
     }
+}
+
+/// The leaf proving series' verdict in `report`'s JSON.
+fn leaf_verdict(sandbox: &Sandbox, dir: &str) -> serde_json::Value {
+    let out = sandbox.path(dir);
+    let (code, _, stderr) = run(
+        sandbox,
+        &[
+            "report",
+            "--commit",
+            HEAD,
+            "--out-dir",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("verdicts.json")).unwrap()).unwrap();
+    json["all"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["group"] == "leaf" && v["metric"] == "stark_prove_excluding_trace_time_ms")
+        .cloned()
+        .unwrap()
+}
+
+#[test]
+fn an_excluded_outlier_leaves_the_window() {
+    // A bad machine made one main run 10 % slower; it widens the window's
+    // spread so much that a real 4 % slowdown looks like noise.
+    let mut main = [Head::Noise; 31];
+    main[20] = Head::LeafOutlier;
+    let (sandbox, ids) = history_of(&main, Head::LeafSlower);
+    let before = leaf_verdict(&sandbox, "before");
+    assert_ne!(before["outcome"], "regression", "{before}");
+    assert_eq!(before["n"], 30);
+    sandbox
+        .conn()
+        .execute(
+            "INSERT INTO run_exclusions (run_id, reason, created_by, created_at)
+             VALUES (?1, 'noisy machine', 'test', '2026-03-02T00:00:00Z')",
+            [ids[20]],
+        )
+        .unwrap();
+    let after = leaf_verdict(&sandbox, "after");
+    assert_eq!(after["outcome"], "regression", "{after}");
+    assert_eq!(after["n"], 30, "the window reaches one run further back");
+    assert!(after["sd"].as_f64().unwrap() < before["sd"].as_f64().unwrap() / 2.0);
+}
+
+#[test]
+fn an_acknowledged_shift_resets_the_baseline() {
+    // Main accepted a 4 % slower leaf prover at its last run; the PR is as
+    // slow as that.
+    let mut main = [Head::Noise; 31];
+    main[30] = Head::LeafSlower;
+    let (sandbox, _) = history_of(&main, Head::LeafSlower);
+    assert_eq!(leaf_verdict(&sandbox, "before")["outcome"], "regression");
+    let shift = format!("{:040x}", 30);
+    sandbox
+        .conn()
+        .execute(
+            "INSERT INTO series_acks (name, group_name, metric, stat, commit_sha, reason,
+                                      created_by, created_at)
+             VALUES ('fib', 'leaf', 'stark_prove_excluding_trace_time_ms', 'sum', ?1,
+                     'new prover', 'test', '2026-03-02T00:00:00Z')",
+            [&shift],
+        )
+        .unwrap();
+    let after = leaf_verdict(&sandbox, "after");
+    // History before the shift no longer counts: one run is left, so the
+    // base-vs-head rule judges, against the shifted run.
+    assert_eq!(after["method"], "no_history", "{after}");
+    assert_eq!(after["n"], 1);
+    assert_eq!(after["outcome"], "unchanged", "{after}");
+    let (code, _, _) = run(
+        &sandbox,
+        &["report", "--commit", HEAD, "--fail-on", "regression"],
+    );
+    assert_eq!(code, 0, "the PR no longer fails");
 }
