@@ -11,7 +11,8 @@
 //! Every command runs as a child process, so peak RSS is the child's own
 //! (from `wait4`). `--size 100M --history 50` makes a quick smoke run.
 //! `--only verdicts` runs only the verdicts rows (`--verdict-runs N` runs of
-//! history per benchmark, default 1,000).
+//! history per benchmark, default 1,000); `--only changes` only the
+//! `prof changes` rows.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,8 @@ use serde::Deserialize;
 
 #[path = "support/bench_verdicts.rs"]
 mod bench_verdicts;
+#[path = "bench_rows/changes.rs"]
+mod changes_rows;
 
 /// What one child process cost.
 struct Measured {
@@ -34,6 +37,8 @@ struct Options {
     size: String,
     history: usize,
     dir: PathBuf,
+    /// `--only changes`: just the `prof changes` rows.
+    only_changes: bool,
     verdict_runs: usize,
     only_verdicts: bool,
 }
@@ -67,6 +72,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         verdict_runs: 1000,
         only_verdicts: false,
         dir: std::env::temp_dir().join("prof-bench"),
+        only_changes: false,
     };
     let mut args = args.iter();
     while let Some(flag) = args.next() {
@@ -80,7 +86,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             }
             "--only" => match value()?.as_str() {
                 "verdicts" => options.only_verdicts = true,
-                _ => return Err("--only takes: verdicts".into()),
+                "changes" => options.only_changes = true,
+                _ => return Err("--only takes: verdicts or changes".into()),
             },
             "--history" => {
                 options.history = value()?.parse().map_err(|_| "--history takes a number")?
@@ -113,6 +120,12 @@ fn sibling(name: &str) -> Result<PathBuf, String> {
 
 fn run(options: &Options) -> Result<(), String> {
     let prof = sibling("prof")?;
+    if options.only_changes {
+        fs::create_dir_all(&options.dir).map_err(|e| e.to_string())?;
+        println!("| what | wall | peak RSS | notes |");
+        println!("|---|---:|---:|---|");
+        return changes_rows::rows(&prof, &options.dir);
+    }
     let generate = sibling("generate")?;
     let dir = &options.dir;
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -206,6 +219,7 @@ fn run(options: &Options) -> Result<(), String> {
     materialised_vs_view(&db)?;
 
     history(&prof, dir, options.history)?;
+    changes_rows::rows(&prof, dir)?;
     let copies = reth_copies(dir)?;
     bench_verdicts::verdicts(&prof, dir, &copies, options.verdict_runs)?;
     Ok(())

@@ -57,6 +57,16 @@ pub enum Command {
     Trend(TrendArgs),
     /// The original profiler's command line, as a drop-in replacement.
     Legacy(LegacyArgs),
+    /// Change points of a branch's history: when each series shifted, the
+    /// commit range, by how much, and whether it still holds.
+    Changes(ChangesArgs),
+    /// Leave a run out of baselines and change detection (it stays stored).
+    Exclude(ExcludeArgs),
+    /// Accept a shift of one series: history before it stops counting as
+    /// its baseline.
+    Ack(AckArgs),
+    /// List exclusions and acknowledged shifts.
+    Annotations(AnnotationsArgs),
     /// Verdicts of one run against its own branch's history.
     Check(CheckArgs),
     /// Remove runs, with their samples and stored aggregates, in one go.
@@ -123,6 +133,11 @@ pub struct ReportCmdArgs {
     /// $GITHUB_STEP_SUMMARY are always Markdown.
     #[arg(long, value_enum, default_value = "md")]
     pub format: crate::render::SummaryFormat,
+    /// "Recent shifts on the base branch" lists change points this far back
+    /// from the newest head run: Nd, Nh or Nw.
+    #[arg(long, value_name = "AGE", default_value = "14d")]
+    pub since: String,
+
     #[command(flatten)]
     pub verdicts: VerdictArgs,
 
@@ -333,6 +348,19 @@ pub struct IngestArgs {
     /// benchmark and commit.
     #[arg(long)]
     pub force: bool,
+
+    /// The files' format [default: detected from each file's content]; bmf
+    /// (Bencher Metric Format) needs --name.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<IngestFormat>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum IngestFormat {
+    /// OpenVM metrics JSON.
+    Metrics,
+    /// Bencher Metric Format JSON.
+    Bmf,
 }
 
 #[derive(Debug, Args)]
@@ -354,4 +382,102 @@ pub struct RunsArgs {
 pub enum RunsFormat {
     Table,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    /// Only these metrics, comma-separated (`serial_s`, `parallel_s` name
+    /// the run totals) [default: the run totals and the headline metrics].
+    #[arg(long, value_delimiter = ',', conflicts_with = "all_metrics")]
+    pub metric: Option<Vec<String>>,
+
+    /// Every metric of every group.
+    #[arg(long)]
+    pub all_metrics: bool,
+
+    /// Only this group.
+    #[arg(long)]
+    pub group: Option<String>,
+
+    /// Only this benchmark.
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// The branch whose history is read.
+    #[arg(long, default_value = "main")]
+    pub branch: String,
+
+    /// Only the N newest change points of each benchmark.
+    #[arg(long, value_name = "N")]
+    pub last: Option<u32>,
+
+    /// Significance level of the t-test that keeps a change point.
+    #[arg(long, default_value_t = 0.001, allow_negative_numbers = true)]
+    pub alpha: f64,
+
+    /// The smallest change kept, in percent of the level before.
+    #[arg(
+        long,
+        value_name = "PCT",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
+    pub min_change: f64,
+
+    /// Runs per sliding window of the detection.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 50,
+        allow_negative_numbers = true
+    )]
+    pub window: i64,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: TrendFormat,
+
+    /// Directory of templates that replace the embedded ones by file name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExcludeArgs {
+    /// The run: an id, `latest`, NAME, NAME@COMMIT or NAME@BRANCH, ~N.
+    pub run: String,
+
+    /// Why the run does not count (required unless --undo).
+    #[arg(long, required_unless_present = "undo")]
+    pub reason: Option<String>,
+
+    /// Bring an excluded run back.
+    #[arg(long, conflicts_with = "reason")]
+    pub undo: bool,
+
+    /// Who decides [default: $GITHUB_ACTOR, else the user].
+    #[arg(long)]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AckArgs {
+    /// SERIES@COMMIT: NAME/GROUP/METRIC (or NAME/serial_s, NAME/parallel_s)
+    /// as `prof changes` prints it, and the first commit of the new level.
+    pub target: String,
+
+    /// Why the shift is accepted.
+    #[arg(long)]
+    pub reason: String,
+
+    /// Who decides [default: $GITHUB_ACTOR, else the user].
+    #[arg(long)]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AnnotationsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: TrendFormat,
 }

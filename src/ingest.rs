@@ -41,6 +41,8 @@ pub struct IngestOptions {
     pub meta: Vec<(String, String)>,
     pub created_at: String,
     pub force: bool,
+    /// The input format; `None` detects it from each file's content.
+    pub format: Option<input::Format>,
 }
 
 /// What became of one file.
@@ -83,7 +85,7 @@ pub fn ingest_files(
     let abandoned = AtomicUsize::new(usize::MAX);
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::sync_channel::<Message<'_>>(IN_FLIGHT);
-        scope.spawn(|| parse_all(&maps, sender, &abandoned));
+        scope.spawn(|| parse_all(&maps, options, sender, &abandoned));
         for (index, (path, map)) in paths.iter().zip(&maps).enumerate() {
             let result = match map {
                 Err(e) => Err(clone_error(e)),
@@ -183,6 +185,7 @@ fn open_metrics_file(path: &Path) -> Result<File> {
 /// by a `Done`.
 fn parse_all<'a>(
     maps: &'a [Result<Mmap>],
+    options: &IngestOptions,
     sender: mpsc::SyncSender<Message<'a>>,
     abandoned: &AtomicUsize,
 ) {
@@ -190,7 +193,7 @@ fn parse_all<'a>(
         let Ok(map) = map else { continue };
         let progress = progress_bar(map.len() as u64);
         let stop = || abandoned.load(Ordering::SeqCst) == index;
-        let (result, sha256) = parse_one(map, &sender, &progress, &stop);
+        let (result, sha256) = parse_one(map, options, &sender, &progress, &stop);
         progress.finish_and_clear();
         if sender.send(Message::Done(result, sha256)).is_err() {
             return;
@@ -200,6 +203,7 @@ fn parse_all<'a>(
 
 fn parse_one<'a>(
     bytes: &'a [u8],
+    options: &IngestOptions,
     sender: &mpsc::SyncSender<Message<'a>>,
     progress: &ProgressBar,
     stop: &dyn Fn() -> bool,
@@ -223,7 +227,7 @@ fn parse_one<'a>(
                 }))
                 .is_ok()
     };
-    let result = input::for_each_entry(bytes, |entry| {
+    let on_entry = |entry: Entry<'a>| {
         if let Cow::Borrowed(metric) = &entry.metric {
             position = position.max(metric.as_ptr() as usize - base);
         }
@@ -232,7 +236,12 @@ fn parse_one<'a>(
             return flush(&mut entries, position);
         }
         true
-    });
+    };
+    let result = match input::detect::choose(bytes, options.format, options.name.is_some()) {
+        Ok(input::Format::Metrics) => input::for_each_entry(bytes, on_entry),
+        Ok(input::Format::Bmf) => input::bmf::for_each_entry(bytes, on_entry),
+        Err(error) => Err(error),
+    };
     if result.is_ok() && !entries.is_empty() {
         flush(&mut entries, position);
     }

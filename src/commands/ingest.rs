@@ -173,6 +173,10 @@ fn ingest_options(args: &IngestArgs) -> Result<IngestOptions> {
         meta,
         created_at: ingest::format_time(created_at),
         force: args.force,
+        format: args.format.map(|format| match format {
+            crate::cli::IngestFormat::Metrics => crate::input::Format::Metrics,
+            crate::cli::IngestFormat::Bmf => crate::input::Format::Bmf,
+        }),
     })
 }
 

@@ -2,6 +2,8 @@
 //! it into options, runs, and returns the exit code; errors bubble up as
 //! [`Error`]s that `main` prints as one line.
 
+pub mod annotate;
+pub mod changes;
 pub mod check;
 pub mod compare;
 pub mod ingest;
@@ -28,6 +30,10 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Trend(args) => trend::run(cli, args),
         Command::Legacy(args) => legacy::run(cli, args),
         Command::Rm(args) => rm::run(cli, args),
+        Command::Changes(args) => changes::run(cli, args),
+        Command::Exclude(args) => annotate::exclude(cli, args),
+        Command::Ack(args) => annotate::ack(cli, args),
+        Command::Annotations(args) => annotate::list(cli, args),
         Command::Check(args) => check::run(cli, args),
     }
 }

@@ -161,6 +161,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         && section.regressions == 0
         && section.worse_changes == 0;
     let text = markdown::render_verdicts(&section, args.templates.as_deref())?
+        + &super::changes::recent_shifts(&conn, &db_path, args, &heads)?
         + &markdown::render_summary(&summary, args.templates.as_deref())?;
 
     match &args.out_dir {

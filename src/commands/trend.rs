@@ -47,13 +47,23 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
             args.metric
         )));
     }
-    let trend = trend::build(
+    let mut trend = trend::build(
         &name,
         &group,
         &args.metric,
         stat,
         args.branch.as_deref(),
         &inputs,
+    );
+    let mut excluded = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        let reason = crate::db::annotations::exclusion_reason(&conn, input.run_id).map_err(sql)?;
+        excluded.push(reason.is_some());
+    }
+    crate::report::changes::mark_trend(
+        &mut trend,
+        &excluded,
+        &crate::stats::changepoint::Options::default(),
     );
     let text = match args.format {
         TrendFormat::Md => markdown::render_trend(&trend, args.templates.as_deref())?,

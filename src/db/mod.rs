@@ -3,6 +3,8 @@
 //! [`writer`]; what the numbers mean lives in `migrations/` as views.
 
 mod aggregates;
+pub mod annotations;
+pub mod history;
 pub mod lookup;
 pub mod queries;
 pub mod remove;

@@ -236,7 +236,7 @@ impl<'de> Deserialize<'de> for Value<'de> {
 }
 
 /// Keeps error messages to one readable line whatever the input holds.
-fn clip(text: &str) -> String {
+pub(super) fn clip(text: &str) -> String {
     let mut clipped: String = text.chars().take(40).flat_map(char::escape_debug).collect();
     if text.chars().count() > 40 {
         clipped.push('…');

@@ -10,11 +10,22 @@
 use std::borrow::Cow;
 use std::fmt;
 
+pub mod bmf;
+pub mod detect;
 mod fields;
 
 use fields::{Labels, Str, Value};
 use serde::Deserializer as _;
 use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+/// The formats `prof ingest` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// OpenVM's metrics JSON: `{"counter": [...], "gauge": [...]}`.
+    Metrics,
+    /// Bencher Metric Format; see [`bmf`].
+    Bmf,
+}
 
 /// Whether an entry came from the `counter` or the `gauge` array.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

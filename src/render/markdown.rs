@@ -117,3 +117,32 @@ pub fn render_trend(trend: &Trend, templates: Option<&Path>) -> Result<String> {
         context! { trend => Value::from(Serde(trend)) },
     )
 }
+
+/// Change points of a branch (`changes.md.j2`).
+pub fn render_changes(
+    changes: &crate::report::changes::Changes,
+    templates: Option<&Path>,
+) -> Result<String> {
+    let points: usize = changes.benchmarks.iter().map(|b| b.changes.len()).sum();
+    let env = environment(templates, 20 * points + changes.series);
+    render_template(
+        &env,
+        "changes.md.j2",
+        context! { changes => Value::from(Serde(changes)) },
+    )
+}
+
+/// `report`'s "Recent shifts on the base branch" (`recent_shifts.md.j2`).
+pub fn render_recent_shifts(
+    shifts: &crate::report::changes::Changes,
+    since: &str,
+    templates: Option<&Path>,
+) -> Result<String> {
+    let points: usize = shifts.benchmarks.iter().map(|b| b.changes.len()).sum();
+    let env = environment(templates, 20 * points);
+    render_template(
+        &env,
+        "recent_shifts.md.j2",
+        context! { shifts => Value::from(Serde(shifts)), since => since },
+    )
+}

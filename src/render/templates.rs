@@ -43,6 +43,18 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/verdicts.md.j2"),
     ),
     ("check.md.j2", include_str!("../../templates/check.md.j2")),
+    (
+        "changes.md.j2",
+        include_str!("../../templates/changes.md.j2"),
+    ),
+    (
+        "change_rows.md.j2",
+        include_str!("../../templates/change_rows.md.j2"),
+    ),
+    (
+        "recent_shifts.md.j2",
+        include_str!("../../templates/recent_shifts.md.j2"),
+    ),
 ];
 
 /// Fuel every render gets whatever its data: the shipped templates use a
@@ -171,6 +183,7 @@ pub fn environment(overrides: Option<&Path>, items: usize) -> Environment<'stati
     env.add_filter("md", |value: Value| text::escape(&value_text(&value)));
     env.add_filter("code", |value: Value| text::code(&value_text(&value)));
     env.add_filter("pct", crate::report::cell::format_pct);
+    env.add_filter("pvalue", crate::report::changes::format_p_value);
     env
 }
 

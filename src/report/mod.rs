@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod cell;
+pub mod changes;
 pub mod detail;
 pub mod gpu;
 pub mod headline;

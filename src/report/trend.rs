@@ -36,6 +36,11 @@ pub struct TrendPoint {
     pub value: Cell,
     /// The largest change between two consecutive runs of the series.
     pub largest_step: bool,
+    /// The first run of a new level (see `prof changes`); set by
+    /// [`super::changes::mark_trend`].
+    pub change_point: bool,
+    /// Left out of baselines and change detection by `prof exclude`.
+    pub excluded: bool,
 }
 
 /// Builds the trend from values oldest first.
@@ -62,6 +67,8 @@ pub fn build(
                 _ => Cell::compare(Some(input.value), Some(inputs[i - 1].value), true, better),
             },
             largest_step: largest == Some(i),
+            change_point: false,
+            excluded: false,
         })
         .collect();
     Trend {

@@ -9,6 +9,7 @@
 //! - `hypothesis`: the prediction-interval test for one new observation and
 //!   Welch's t-test.
 //! - `multiple`: Benjamini–Hochberg adjustment over many p-values.
+//! - `changepoint`: where a series's level shifted (E-divisive with a t-test).
 //!
 //! The special functions are written here rather than taken from `statrs`:
 //! verdicts need p-values far in the tail (1e-9 and below) to agree with
@@ -17,6 +18,7 @@
 //! fraction's tolerance; that is about 150 lines, tested below against closed
 //! forms and tables, and keeps a numerical dependency out of the build.
 
+pub mod changepoint;
 pub mod describe;
 pub mod hypothesis;
 pub mod multiple;

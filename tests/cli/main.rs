@@ -1,9 +1,14 @@
 //! Integration tests, built as one binary. Every test gets a fresh temporary
 //! directory from [`support::Sandbox`] and runs the real `prof` binary in it.
 
+mod annotations;
+mod bmf;
+mod changes;
+mod changes_truth;
 mod compare;
 mod foreign_input;
 mod formats;
+mod histories;
 mod history;
 mod identity;
 mod ingest;

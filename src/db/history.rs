@@ -1,0 +1,119 @@
+//! Read-side SQL for change detection: every series of a branch's history,
+//! run by run in (created_at, id) order, with each run's exclusion, and the
+//! runs' proof-time totals as series of their own.
+
+use rusqlite::Connection;
+
+/// Which part of a branch's history to read.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryFilter<'a> {
+    pub branch: &'a str,
+    /// Only this benchmark.
+    pub name: Option<&'a str>,
+    /// Only this group (the totals belong to no group).
+    pub group: Option<&'a str>,
+    /// Only these metrics; `None` reads every metric.
+    pub metrics: Option<&'a [String]>,
+}
+
+/// A run of the history, as outputs name it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryRun {
+    pub id: i64,
+    pub name: String,
+    pub commit_sha: Option<String>,
+    pub created_at: String,
+    /// Marked with `prof exclude`: shown, but left out of detection.
+    pub excluded: bool,
+}
+
+/// One value of one series at one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryValue {
+    pub run_id: i64,
+    pub name: String,
+    pub group_name: String,
+    pub metric: String,
+    pub value: f64,
+}
+
+/// The runs of the branch (filtered by name), ordered by benchmark, then
+/// (created_at, id): the order a series is read in.
+pub fn history_runs(
+    conn: &Connection,
+    filter: &HistoryFilter<'_>,
+) -> rusqlite::Result<Vec<HistoryRun>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT r.id, r.name, r.commit_sha, r.created_at,
+                EXISTS (SELECT 1 FROM run_exclusions AS e WHERE e.run_id = r.id)
+         FROM runs AS r
+         WHERE r.branch = ?1 AND (?2 IS NULL OR r.name = ?2)
+         ORDER BY r.name, r.created_at, r.id",
+    )?;
+    statement
+        .query_map(rusqlite::params![filter.branch, filter.name], |row| {
+            Ok(HistoryRun {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                commit_sha: row.get(2)?,
+                created_at: row.get(3)?,
+                excluded: row.get(4)?,
+            })
+        })?
+        .collect()
+}
+
+/// Every (group, metric) sum of the branch's runs that passes `filter`,
+/// keygen groups left out (no total counts them), ordered by series and
+/// then by (created_at, id).
+pub fn history_values(
+    conn: &Connection,
+    filter: &HistoryFilter<'_>,
+) -> rusqlite::Result<Vec<HistoryValue>> {
+    let metrics = filter
+        .metrics
+        .map(|list| serde_json::to_string(list).expect("strings serialise"));
+    let mut statement = conn.prepare_cached(
+        "SELECT r.id, r.name, s.group_name, s.metric, s.sum
+         FROM runs AS r
+         JOIN group_stats_store AS s ON s.run_id = r.id
+         WHERE r.branch = ?1 AND (?2 IS NULL OR r.name = ?2)
+           AND (?3 IS NULL OR s.group_name = ?3)
+           AND (?4 IS NULL OR s.metric IN (SELECT value FROM json_each(?4)))
+           AND s.group_name NOT LIKE '%keygen%'
+         ORDER BY r.name, s.group_name, s.metric, r.created_at, r.id",
+    )?;
+    statement
+        .query_map(
+            rusqlite::params![filter.branch, filter.name, filter.group, metrics],
+            |row| {
+                Ok(HistoryValue {
+                    run_id: row.get(0)?,
+                    name: row.get(1)?,
+                    group_name: row.get(2)?,
+                    metric: row.get(3)?,
+                    value: row.get(4)?,
+                })
+            },
+        )?
+        .collect()
+}
+
+/// Each run's proof-time totals in seconds, (run id, serial_s, parallel_s),
+/// for the branch's runs that pass the name filter.
+pub fn history_totals(
+    conn: &Connection,
+    filter: &HistoryFilter<'_>,
+) -> rusqlite::Result<Vec<(i64, f64, f64)>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT t.run_id, t.serial_s, t.parallel_s
+         FROM runs AS r JOIN run_totals AS t ON t.run_id = r.id
+         WHERE r.branch = ?1 AND (?2 IS NULL OR r.name = ?2)
+           AND t.serial_s IS NOT NULL AND t.parallel_s IS NOT NULL",
+    )?;
+    statement
+        .query_map(rusqlite::params![filter.branch, filter.name], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?
+        .collect()
+}
