@@ -196,9 +196,13 @@ fn materialised_vs_view(db: &Path) -> Result<(), String> {
         Ok((start.elapsed(), n))
     };
     let (stored, rows) = time("SELECT COUNT(*) FROM group_stats WHERE run_id = 1")?;
-    let (computed, _) = time("SELECT COUNT(*) FROM group_stats_computed WHERE run_id = 1")?;
+    // Recomputing run 1 from its samples is what its ingest did: the
+    // trigger refills every stored aggregate; the transaction is rolled back.
+    conn.execute_batch("BEGIN").map_err(|e| e.to_string())?;
+    let (computed, _) = time("INSERT INTO aggregate_scope (run_id) VALUES (1) RETURNING run_id")?;
+    conn.execute_batch("ROLLBACK").map_err(|e| e.to_string())?;
     println!(
-        "| `group_stats` of one run: stored rows vs the view computed from samples | {} vs {} | | {rows} rows; materialised at ingest |",
+        "| `group_stats` of one run: stored rows vs recomputing them from the views | {} vs {} | | {rows} rows; materialised at ingest |",
         ms(stored),
         ms(computed)
     );

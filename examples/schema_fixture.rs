@@ -28,13 +28,13 @@ fn main() -> ExitCode {
         ("metrics.prev.example.json", "1111111"),
         ("metrics.example.json", "2222222"),
     ] {
-        let options = prof::ingest::IngestOptions {
+        let options = prof::ingest_pipeline::IngestOptions {
             commit_sha: Some(commit.into()),
             branch: Some("main".into()),
             created_at: "2026-01-01T00:00:00Z".into(),
             ..Default::default()
         };
-        if let Err(e) = prof::ingest::ingest_file(&mut conn, &data.join(file), &options) {
+        if let Err(e) = prof::ingest_pipeline::ingest_file(&mut conn, &data.join(file), &options) {
             eprintln!("schema_fixture: {e}");
             failed = true;
         }

@@ -30,6 +30,15 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// A query that failed where no database path is at hand (the message
+    /// names the database when SQLite knows it).
+    #[error("{0}")]
+    Query(String),
+
+    /// Something prof itself got wrong: a bug, never the user's input.
+    #[error("internal error: {0} (please report this with the command that caused it)")]
+    Internal(String),
+
     /// Writing an output file failed.
     #[error("{}: {detail}", path.display())]
     Output { path: PathBuf, detail: String },
@@ -74,6 +83,10 @@ impl Error {
 
     pub fn usage(detail: impl fmt::Display) -> Self {
         Error::Usage(detail.to_string())
+    }
+
+    pub fn internal(detail: impl fmt::Display) -> Self {
+        Error::Internal(detail.to_string())
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod ingest;
 pub mod legacy;
+pub mod migrate;
 pub mod report;
 pub mod runs;
 pub mod trend;
@@ -24,6 +25,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Report(args) => report::run(cli, args),
         Command::Trend(args) => trend::run(cli, args),
         Command::Legacy(args) => legacy::run(cli, args),
+        Command::Migrate => migrate::run(cli),
     }
 }
 

@@ -6,9 +6,16 @@ use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{Connection, Row};
 
-use crate::model::{GroupProofRow, GroupStatRow, RunRow, SampleValue};
+use crate::model::{
+    GroupProofRow, GroupStatRow, RunRow, RunTotal, SampleValue, SeriesPoint, TrendSeries, TrendStat,
+};
 
-const RUN_COLUMNS: &str = "id, name, commit_sha, branch, created_at, source_path";
+/// The columns of `runs` that [`run_row`] reads, in its order.
+macro_rules! run_columns {
+    () => {
+        "id, name, commit_sha, branch, created_at, source_path"
+    };
+}
 
 fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
     Ok(RunRow {
@@ -24,17 +31,18 @@ fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
     })
 }
 
+const TOTALS_OF_RUN: &str =
+    "SELECT COALESCE(SUM(serial_ms), 0) / 1000.0, COALESCE(SUM(parallel_ms), 0) / 1000.0,
+        COALESCE(MAX(estimated), 0)
+ FROM group_proof_time WHERE run_id = ?1";
+
 /// Fills in a run's totals. These are `run_totals` for one run, read from
 /// `group_proof_time` with the run as a parameter: SQLite pushes a bound
 /// run_id into that view, not into `run_totals`' join, so this stays fast
 /// however long the history.
 fn with_totals(conn: &Connection, mut run: RunRow) -> rusqlite::Result<RunRow> {
     let (serial, parallel, estimated): (f64, f64, bool) = conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(serial_ms), 0) / 1000.0, COALESCE(SUM(parallel_ms), 0) / 1000.0,
-                    COALESCE(MAX(estimated), 0)
-             FROM group_proof_time WHERE run_id = ?1",
-        )?
+        .prepare_cached(TOTALS_OF_RUN)?
         .query_row([run.id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     run.serial_s = serial;
     run.parallel_s = parallel;
@@ -48,36 +56,37 @@ pub fn list_runs(
     name: Option<&str>,
     limit: u32,
 ) -> rusqlite::Result<Vec<RunRow>> {
-    let sql = format!(
-        "SELECT {RUN_COLUMNS} FROM runs
-         WHERE ?1 IS NULL OR name = ?1
-         ORDER BY id DESC LIMIT ?2"
-    );
-    let mut statement = conn.prepare_cached(&sql)?;
+    let mut statement = conn.prepare_cached(concat!(
+        "SELECT ",
+        run_columns!(),
+        " FROM runs WHERE ?1 IS NULL OR name = ?1 ORDER BY id DESC LIMIT ?2"
+    ))?;
     let rows: Vec<RunRow> = statement
         .query_map(rusqlite::params![name, limit], run_row)?
         .collect::<rusqlite::Result<_>>()?;
     rows.into_iter().map(|run| with_totals(conn, run)).collect()
 }
 
+const RUN_BY_ID: &str = concat!("SELECT ", run_columns!(), " FROM runs WHERE id = ?1");
+
 /// One run by id.
 pub fn run(conn: &Connection, id: i64) -> rusqlite::Result<Option<RunRow>> {
     use rusqlite::OptionalExtension;
-    let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1");
     let run = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(RUN_BY_ID)?
         .query_row([id], run_row)
         .optional()?;
     run.map(|run| with_totals(conn, run)).transpose()
 }
 
+const GROUP_STATS_OF_RUN: &str =
+    "SELECT group_name, weight, metric, count, sum, min, max, avg, phase
+ FROM group_stats WHERE run_id = ?1
+ ORDER BY weight, group_name, metric";
+
 /// `group_stats` of one run, by weight, group and metric.
 pub fn group_stats(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<GroupStatRow>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT group_name, weight, metric, count, sum, min, max, avg, phase
-         FROM group_stats WHERE run_id = ?1
-         ORDER BY weight, group_name, metric",
-    )?;
+    let mut statement = conn.prepare_cached(GROUP_STATS_OF_RUN)?;
     let rows = statement.query_map([run_id], |row| {
         Ok(GroupStatRow {
             group_name: row.get(0)?,
@@ -94,13 +103,14 @@ pub fn group_stats(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<Group
     rows.collect()
 }
 
+const GROUP_PROOF_TIMES_OF_RUN: &str =
+    "SELECT group_name, weight, serial_ms, parallel_ms, estimated, app_serial_ms
+ FROM group_proof_time WHERE run_id = ?1
+ ORDER BY weight, group_name";
+
 /// `group_proof_time` of one run, by weight and group.
 pub fn group_proof_times(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<GroupProofRow>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT group_name, weight, serial_ms, parallel_ms, estimated, app_serial_ms
-         FROM group_proof_time WHERE run_id = ?1
-         ORDER BY weight, group_name",
-    )?;
+    let mut statement = conn.prepare_cached(GROUP_PROOF_TIMES_OF_RUN)?;
     let rows = statement.query_map([run_id], |row| {
         Ok(GroupProofRow {
             group_name: row.get(0)?,
@@ -114,15 +124,15 @@ pub fn group_proof_times(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec
     rows.collect()
 }
 
+const PROOFS_OF_RUN: &str = "SELECT group_name, proof_ms FROM proof_deal_order WHERE run_id = ?1
+ ORDER BY group_name, position";
+
 /// Each group's proof times in the order they are dealt to provers.
 pub fn proofs_in_deal_order(
     conn: &Connection,
     run_id: i64,
 ) -> rusqlite::Result<BTreeMap<String, Vec<f64>>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT group_name, proof_ms FROM run_proofs_store WHERE run_id = ?1
-         ORDER BY group_name, position",
-    )?;
+    let mut statement = conn.prepare_cached(PROOFS_OF_RUN)?;
     let mut rows = statement.query([run_id])?;
     let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     while let Some(row) = rows.next()? {
@@ -131,16 +141,16 @@ pub fn proofs_in_deal_order(
     Ok(out)
 }
 
+const SAMPLE_VALUES_OF_RUN: &str = "SELECT label_set_id, metric_id, value FROM samples
+ WHERE run_id = ?1 AND value IS NOT NULL
+ UNION ALL
+ SELECT label_set_id, (SELECT id FROM metric_names WHERE name = 'total_proof_time_ms'), value
+ FROM derived_proof_times WHERE run_id = ?1";
+
 /// Every finite stored sample of a run plus its derived proof times, as
 /// (label set id, metric id, value) in file order, derived ones last.
 pub fn sample_values(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<SampleValue>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT label_set_id, metric_id, value FROM samples
-         WHERE run_id = ?1 AND value IS NOT NULL
-         UNION ALL
-         SELECT label_set_id, (SELECT id FROM metric_names WHERE name = 'total_proof_time_ms'), value
-         FROM derived_proof_times WHERE run_id = ?1",
-    )?;
+    let mut statement = conn.prepare_cached(SAMPLE_VALUES_OF_RUN)?;
     let rows = statement.query_map([run_id], |row| {
         Ok(SampleValue {
             label_set_id: row.get(0)?,
@@ -153,7 +163,7 @@ pub fn sample_values(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<Sam
 
 /// A label set's `items`: its (key id, value id) pairs as JSON text.
 pub fn label_set_items(conn: &Connection, label_set_id: i64) -> rusqlite::Result<String> {
-    conn.prepare_cached("SELECT items FROM label_sets WHERE id = ?1")?
+    conn.prepare_cached(LABEL_SET_ITEMS)?
         .query_row([label_set_id], |row| row.get(0))
 }
 
@@ -164,8 +174,7 @@ pub fn label_set_items_range(
     first: i64,
     count: i64,
 ) -> rusqlite::Result<Vec<(i64, String)>> {
-    let mut statement =
-        conn.prepare_cached("SELECT id, items FROM label_sets WHERE id >= ?1 AND id < ?2")?;
+    let mut statement = conn.prepare_cached(LABEL_SET_ITEMS_RANGE)?;
     let rows = statement.query_map([first, first + count], |row| Ok((row.get(0)?, row.get(1)?)))?;
     rows.collect()
 }
@@ -179,7 +188,7 @@ pub fn label_keys(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>> {
 
 /// One label value by id.
 pub fn label_value(conn: &Connection, id: i64) -> rusqlite::Result<String> {
-    conn.prepare_cached("SELECT value FROM label_values WHERE id = ?1")?
+    conn.prepare_cached(LABEL_VALUE)?
         .query_row([id], |row| row.get(0))
 }
 
@@ -190,16 +199,17 @@ pub fn metric_names(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>>
     rows.collect()
 }
 
+const DERIVED_BLOBS_OF_RUN: &str =
+    "SELECT group_value_id, idx_value_id, value FROM derived_blob_times
+ WHERE run_id = ?1 ORDER BY group_value_id, idx_value_id";
+
 /// Derived `generate_blob_total_time_ms` of a run: (group value id, idx
 /// value id, ms).
 pub fn derived_blob_times(
     conn: &Connection,
     run_id: i64,
 ) -> rusqlite::Result<Vec<(i64, i64, f64)>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT group_value_id, idx_value_id, value FROM derived_blob_times
-         WHERE run_id = ?1 ORDER BY group_value_id, idx_value_id",
-    )?;
+    let mut statement = conn.prepare_cached(DERIVED_BLOBS_OF_RUN)?;
     let rows = statement.query_map([run_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     rows.collect()
 }
@@ -223,14 +233,16 @@ pub fn commits_matching(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec
     rows.collect()
 }
 
+const NEWEST_RUNS_AT_COMMIT: &str = concat!(
+    "SELECT ",
+    run_columns!(),
+    " FROM runs WHERE id IN (SELECT MAX(id) FROM runs WHERE commit_sha = ?1 GROUP BY name)
+ ORDER BY name"
+);
+
 /// Every benchmark's newest run at `commit`, by name.
 pub fn newest_runs_at_commit(conn: &Connection, commit: &str) -> rusqlite::Result<Vec<RunRow>> {
-    let sql = format!(
-        "SELECT {RUN_COLUMNS} FROM runs
-         WHERE id IN (SELECT MAX(id) FROM runs WHERE commit_sha = ?1 GROUP BY name)
-         ORDER BY name"
-    );
-    let mut statement = conn.prepare_cached(&sql)?;
+    let mut statement = conn.prepare_cached(NEWEST_RUNS_AT_COMMIT)?;
     let rows: Vec<RunRow> = statement
         .query_map([commit], run_row)?
         .collect::<rusqlite::Result<_>>()?;
@@ -245,7 +257,7 @@ pub fn newest_run_at_commit(
 ) -> rusqlite::Result<Option<RunRow>> {
     use rusqlite::OptionalExtension;
     let id: Option<i64> = conn
-        .prepare_cached("SELECT MAX(id) FROM runs WHERE name = ?1 AND commit_sha = ?2")?
+        .prepare_cached(NEWEST_RUN_OF_NAME_AT_COMMIT)?
         .query_row([name, commit], |row| row.get(0))
         .optional()?
         .flatten();
@@ -260,12 +272,14 @@ pub fn newest_run_on_branch_before(
     before: i64,
 ) -> rusqlite::Result<Option<RunRow>> {
     let id: Option<i64> = conn
-        .prepare_cached("SELECT MAX(id) FROM runs WHERE name = ?1 AND branch = ?2 AND id < ?3")?
+        .prepare_cached(NEWEST_RUN_ON_BRANCH_BEFORE)?
         .query_row(rusqlite::params![name, branch, before], |row| row.get(0))?;
     id.map(|id| run(conn, id)).transpose().map(Option::flatten)
 }
 
-/// The (benchmark, group) pairs that have `metric`, optionally narrowed.
+/// The (benchmark, group) pairs that have `metric`, optionally narrowed. A
+/// group whose proof time is estimated has `total_proof_time_ms` too (see
+/// `metric_history`).
 pub fn metric_owners(
     conn: &Connection,
     metric: &str,
@@ -273,10 +287,15 @@ pub fn metric_owners(
     group: Option<&str>,
 ) -> rusqlite::Result<Vec<(String, String)>> {
     let mut statement = conn.prepare_cached(
-        "SELECT DISTINCT r.name, s.group_name
+        "SELECT r.name, s.group_name
          FROM group_stats_store AS s JOIN runs AS r ON r.id = s.run_id
          WHERE s.metric = ?1 AND (?2 IS NULL OR r.name = ?2) AND (?3 IS NULL OR s.group_name = ?3)
-         ORDER BY r.name, s.group_name",
+         UNION
+         SELECT r.name, p.group_name
+         FROM group_proof_time_store AS p JOIN runs AS r ON r.id = p.run_id
+         WHERE ?1 = 'total_proof_time_ms' AND p.estimated = 1
+           AND (?2 IS NULL OR r.name = ?2) AND (?3 IS NULL OR p.group_name = ?3)
+         ORDER BY 1, 2",
     )?;
     let rows = statement.query_map(rusqlite::params![metric, name, group], |row| {
         Ok((row.get(0)?, row.get(1)?))
@@ -284,42 +303,125 @@ pub fn metric_owners(
     rows.collect()
 }
 
-/// A statistic of one metric across a benchmark's runs, newest `last` runs,
-/// returned oldest first. `stat` is one of sum, avg, min, max, count.
-pub fn metric_history(
+/// The branch of benchmark `name`'s newest run that has `series`: `None`
+/// when no run has it, `Some(None)` when that run has no branch.
+pub fn newest_series_branch(
     conn: &Connection,
     name: &str,
-    group: &str,
-    metric: &str,
-    stat: &str,
+    series: &TrendSeries,
+) -> rusqlite::Result<Option<Option<String>>> {
+    use rusqlite::OptionalExtension;
+    match series {
+        TrendSeries::Metric { group, metric, .. } => conn
+            .prepare_cached(
+                "SELECT branch FROM metric_history
+                 WHERE name = ?1 AND group_name = ?2 AND metric = ?3
+                 ORDER BY run_id DESC LIMIT 1",
+            )?
+            .query_row(rusqlite::params![name, group, metric], |row| row.get(0))
+            .optional(),
+        TrendSeries::Total(_) => conn
+            .prepare_cached("SELECT branch FROM runs WHERE name = ?1 ORDER BY id DESC LIMIT 1")?
+            .query_row([name], |row| row.get(0))
+            .optional(),
+    }
+}
+
+/// A series of benchmark `name` on `branch` (`None`: runs without a branch),
+/// its newest `last` runs, returned oldest first. Runs where the statistic
+/// has no value (the average of an estimated proof time) are left out.
+pub fn series_history(
+    conn: &Connection,
+    name: &str,
+    series: &TrendSeries,
     branch: Option<&str>,
     last: u32,
-) -> rusqlite::Result<Vec<crate::report::trend::TrendInput>> {
-    assert!(
-        matches!(stat, "sum" | "avg" | "min" | "max" | "count"),
-        "stat is validated by the caller"
-    );
-    let sql = format!(
-        "SELECT run_id, commit_sha, branch, created_at, {stat} FROM metric_history
-         WHERE name = ?1 AND group_name = ?2 AND metric = ?3 AND (?4 IS NULL OR branch = ?4)
-         ORDER BY run_id DESC LIMIT ?5"
-    );
-    let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map(
-        rusqlite::params![name, group, metric, branch, last],
-        |row| {
-            Ok(crate::report::trend::TrendInput {
-                run_id: row.get(0)?,
-                commit_sha: row.get(1)?,
-                branch: row.get(2)?,
-                created_at: row.get(3)?,
-                value: row.get(4)?,
-            })
-        },
-    )?;
-    let mut out: Vec<_> = rows.collect::<rusqlite::Result<_>>()?;
+) -> rusqlite::Result<Vec<SeriesPoint>> {
+    let point = |row: &Row<'_>| {
+        Ok(SeriesPoint {
+            run_id: row.get(0)?,
+            commit_sha: row.get(1)?,
+            branch: row.get(2)?,
+            created_at: row.get(3)?,
+            value: row.get(4)?,
+        })
+    };
+    let mut out: Vec<SeriesPoint> = match series {
+        TrendSeries::Metric {
+            group,
+            metric,
+            stat,
+        } => {
+            let sql = match stat {
+                TrendStat::Sum => METRIC_HISTORY_SUM,
+                TrendStat::Avg => METRIC_HISTORY_AVG,
+                TrendStat::Max => METRIC_HISTORY_MAX,
+                TrendStat::Min => METRIC_HISTORY_MIN,
+                TrendStat::Count => METRIC_HISTORY_COUNT,
+            };
+            let mut statement = conn.prepare_cached(sql)?;
+            statement
+                .query_map(rusqlite::params![name, group, metric, branch, last], point)?
+                .collect::<rusqlite::Result<_>>()?
+        }
+        TrendSeries::Total(total) => {
+            let sql = match total {
+                RunTotal::SerialS => RUN_TOTALS_SERIAL,
+                RunTotal::ParallelS => RUN_TOTALS_PARALLEL,
+            };
+            let mut statement = conn.prepare_cached(sql)?;
+            statement
+                .query_map(rusqlite::params![name, branch, last], point)?
+                .collect::<rusqlite::Result<_>>()?
+        }
+    };
     out.reverse();
     Ok(out)
+}
+
+/// `metric_history` of one (benchmark, group, metric) on one branch, one
+/// statement per statistic so that each is a constant, cached statement.
+macro_rules! metric_history_sql {
+    ($stat:literal) => {
+        concat!(
+            "SELECT run_id, commit_sha, branch, created_at, ",
+            $stat,
+            " FROM metric_history
+             WHERE name = ?1 AND group_name = ?2 AND metric = ?3 AND branch IS ?4
+               AND ",
+            $stat,
+            " IS NOT NULL
+             ORDER BY run_id DESC LIMIT ?5"
+        )
+    };
+}
+const METRIC_HISTORY_SUM: &str = metric_history_sql!("sum");
+const METRIC_HISTORY_AVG: &str = metric_history_sql!("avg");
+const METRIC_HISTORY_MAX: &str = metric_history_sql!("max");
+const METRIC_HISTORY_MIN: &str = metric_history_sql!("min");
+const METRIC_HISTORY_COUNT: &str = metric_history_sql!("count");
+
+/// `run_totals` of one benchmark on one branch.
+macro_rules! run_totals_sql {
+    ($column:literal) => {
+        concat!(
+            "SELECT run_id, commit_sha, branch, created_at, ",
+            $column,
+            " FROM run_totals WHERE name = ?1 AND branch IS ?2
+             ORDER BY run_id DESC LIMIT ?3"
+        )
+    };
+}
+const RUN_TOTALS_SERIAL: &str = run_totals_sql!("serial_s");
+const RUN_TOTALS_PARALLEL: &str = run_totals_sql!("parallel_s");
+
+/// The benchmark names, or `name` alone if it has runs.
+pub fn benchmark_names(conn: &Connection, name: Option<&str>) -> rusqlite::Result<Vec<String>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT DISTINCT name FROM runs WHERE ?1 IS NULL OR name = ?1 ORDER BY name",
+    )?;
+    let rows = statement.query_map([name], |row| row.get(0))?;
+    rows.collect()
 }
 
 /// Whether any run was recorded on `branch`.
@@ -327,3 +429,39 @@ pub fn branch_has_runs(conn: &Connection, branch: &str) -> rusqlite::Result<bool
     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM runs WHERE branch = ?1)")?
         .query_row([branch], |row| row.get(0))
 }
+
+const NEWEST_RUN_OF_NAME_AT_COMMIT: &str =
+    "SELECT MAX(id) FROM runs WHERE name = ?1 AND commit_sha = ?2";
+const NEWEST_RUN_ON_BRANCH_BEFORE: &str =
+    "SELECT MAX(id) FROM runs WHERE name = ?1 AND branch = ?2 AND id < ?3";
+const LABEL_SET_ITEMS: &str = "SELECT items FROM label_sets WHERE id = ?1";
+const LABEL_SET_ITEMS_RANGE: &str = "SELECT id, items FROM label_sets WHERE id >= ?1 AND id < ?2";
+const LABEL_VALUE: &str = "SELECT value FROM label_values WHERE id = ?1";
+
+/// Every query that reads one run's rows (or one benchmark's), by name: each
+/// must be an index lookup, never a scan of the samples or a stored table,
+/// however long the history (checked by `tests::per_run_queries_are_index_lookups`).
+#[cfg(test)]
+pub(crate) const PER_RUN_QUERIES: &[(&str, &str)] = &[
+    ("TOTALS_OF_RUN", TOTALS_OF_RUN),
+    ("RUN_BY_ID", RUN_BY_ID),
+    ("GROUP_STATS_OF_RUN", GROUP_STATS_OF_RUN),
+    ("GROUP_PROOF_TIMES_OF_RUN", GROUP_PROOF_TIMES_OF_RUN),
+    ("PROOFS_OF_RUN", PROOFS_OF_RUN),
+    ("SAMPLE_VALUES_OF_RUN", SAMPLE_VALUES_OF_RUN),
+    ("DERIVED_BLOBS_OF_RUN", DERIVED_BLOBS_OF_RUN),
+    ("NEWEST_RUNS_AT_COMMIT", NEWEST_RUNS_AT_COMMIT),
+    ("METRIC_HISTORY_SUM", METRIC_HISTORY_SUM),
+    ("METRIC_HISTORY_AVG", METRIC_HISTORY_AVG),
+    ("METRIC_HISTORY_MAX", METRIC_HISTORY_MAX),
+    ("METRIC_HISTORY_MIN", METRIC_HISTORY_MIN),
+    ("METRIC_HISTORY_COUNT", METRIC_HISTORY_COUNT),
+    ("RUN_TOTALS_SERIAL", RUN_TOTALS_SERIAL),
+    ("RUN_TOTALS_PARALLEL", RUN_TOTALS_PARALLEL),
+    ("NEWEST_RUN_OF_NAME_AT_COMMIT", NEWEST_RUN_OF_NAME_AT_COMMIT),
+    ("NEWEST_RUN_ON_BRANCH_BEFORE", NEWEST_RUN_ON_BRANCH_BEFORE),
+    ("LABEL_SET_ITEMS", LABEL_SET_ITEMS),
+    ("LABEL_SET_ITEMS_RANGE", LABEL_SET_ITEMS_RANGE),
+    ("LABEL_VALUE", LABEL_VALUE),
+    ("APP_GROUPS", crate::db::writer::APP_GROUPS),
+];

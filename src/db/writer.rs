@@ -202,7 +202,7 @@ impl<'t> RunWriter<'t> {
     }
 
     /// Records the run's digest and counts, and stores its aggregates from
-    /// `group_stats_computed` and `proof_deal_order`.
+    /// the `scope_*` views (migrations/V3__aggregates_from_views.sql).
     pub fn finish(mut self, content_sha256: &str) -> rusqlite::Result<WriteCounts> {
         self.flush_samples()?;
         let tx = self.tx;
@@ -217,9 +217,9 @@ impl<'t> RunWriter<'t> {
             self.counts.zero_counters as i64,
             self.counts.nonfinite as i64
         ])?;
-        tx.prepare_cached(super::aggregates::STORE_GROUP_STATS)?
-            .execute([self.run_id])?;
-        tx.prepare_cached(super::aggregates::STORE_PROOFS)?
+        // The trigger `store_aggregates` fills every stored aggregate of the
+        // run from the views that define them.
+        tx.prepare_cached("INSERT INTO aggregate_scope (run_id) VALUES (?1)")?
             .execute([self.run_id])?;
         Ok(self.counts)
     }
@@ -396,13 +396,14 @@ fn intern_unique(
     Ok(tx.last_insert_rowid())
 }
 
+pub(crate) const APP_GROUPS: &str = "SELECT DISTINCT group_name FROM group_stats
+ WHERE run_id = ?1 AND weight = ?2 ORDER BY group_name";
+
 /// The run's app groups (weight 0), by name: the first names the run.
 pub fn app_groups(tx: &Transaction<'_>, run_id: i64) -> rusqlite::Result<Vec<String>> {
-    let mut statement = tx.prepare_cached(
-        "SELECT DISTINCT group_name FROM group_stats
-         WHERE run_id = ?1 AND weight = 0 ORDER BY group_name",
-    )?;
-    let names = statement.query_map([run_id], |row| row.get(0))?;
+    let mut statement = tx.prepare_cached(APP_GROUPS)?;
+    let names =
+        statement.query_map(params![run_id, crate::model::weight::APP], |row| row.get(0))?;
     names.collect()
 }
 

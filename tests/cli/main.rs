@@ -7,5 +7,7 @@ mod properties;
 mod reliability;
 mod report;
 mod semantics;
+mod series;
 mod sqlite_shell;
+mod store;
 mod support;
