@@ -29,6 +29,10 @@ struct Options {
     size: String,
     history: usize,
     dir: PathBuf,
+    /// The long history of the history-size rows (0 skips them).
+    scale: usize,
+    /// Only the history-size rows.
+    only_scale: bool,
 }
 
 fn main() -> ExitCode {
@@ -40,7 +44,9 @@ fn main() -> ExitCode {
         Ok(options) => options,
         Err(message) => {
             eprintln!("bench: {message}");
-            eprintln!("usage: bench [--size 1G] [--history 1000] [--dir /tmp/prof-bench]");
+            eprintln!(
+                "usage: bench [--size 1G] [--history 1000] [--scale 5000] [--only-scale] [--dir /tmp/prof-bench]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -58,6 +64,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         size: "1G".into(),
         history: 1000,
         dir: std::env::temp_dir().join("prof-bench"),
+        scale: 5000,
+        only_scale: false,
     };
     let mut args = args.iter();
     while let Some(flag) = args.next() {
@@ -68,6 +76,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 options.history = value()?.parse().map_err(|_| "--history takes a number")?
             }
             "--dir" => options.dir = PathBuf::from(value()?),
+            "--scale" => options.scale = value()?.parse().map_err(|_| "--scale takes a number")?,
+            "--only-scale" => options.only_scale = true,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -98,6 +108,11 @@ fn run(options: &Options) -> Result<(), String> {
     let generate = sibling("generate")?;
     let dir = &options.dir;
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if options.only_scale {
+        println!("| what | wall | peak RSS | notes |");
+        println!("|---|---:|---:|---|");
+        return history_scale(&prof, dir, options.scale);
+    }
     let base = dir.join("big.base.json");
     let head = dir.join("big.head.json");
     for (path, variant) in [(&base, "base"), (&head, "head")] {
@@ -182,6 +197,9 @@ fn run(options: &Options) -> Result<(), String> {
     materialised_vs_view(&db)?;
 
     history(&prof, dir, options.history)?;
+    if options.scale > 0 {
+        history_scale(&prof, dir, options.scale)?;
+    }
     Ok(())
 }
 
@@ -211,30 +229,9 @@ fn materialised_vs_view(db: &Path) -> Result<(), String> {
 
 /// A history of `runs` runs of the ~2 MB reth example, ten files per ingest.
 fn history(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/openvm-reth-benchmark_01932bb_reth-example-segment.json");
-    if !source.is_file() {
-        return Err(format!(
-            "{} is missing: the history rows use it",
-            source.display()
-        ));
-    }
     let db = dir.join("history.db");
     remove_db(&db);
-    // Ten copies with different bytes, so no ingest is a duplicate.
-    let text = fs::read_to_string(&source).map_err(|e| e.to_string())?;
-    let copies: Vec<PathBuf> = (0..10)
-        .map(|i| {
-            let path = dir.join(format!("reth-{i}.json"));
-            let varied = text.replacen(
-                "\"counter\"",
-                &format!("\"bench_copy\": {i}, \"counter\""),
-                1,
-            );
-            fs::write(&path, varied).map(|()| path)
-        })
-        .collect::<Result<_, _>>()
-        .map_err(|e| e.to_string())?;
+    let copies = reth_copies(dir)?;
     // Ten files in one call, into a scratch database: both cores at work.
     let scratch = dir.join("ten.db");
     remove_db(&scratch);
@@ -320,6 +317,121 @@ fn history(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
         &startup,
         "best of 5",
     );
+    Ok(())
+}
+
+/// Ten copies of the reth example with different bytes, so that no ingest
+/// of them is a duplicate.
+fn reth_copies(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/openvm-reth-benchmark_01932bb_reth-example-segment.json");
+    let text = fs::read_to_string(&source)
+        .map_err(|e| format!("{}: {e} (the history rows use it)", source.display()))?;
+    (0..10)
+        .map(|i| {
+            let path = dir.join(format!("reth-{i}.json"));
+            let varied = text.replacen(
+                "\"counter\"",
+                &format!("\"bench_copy\": {i}, \"counter\""),
+                1,
+            );
+            fs::write(&path, varied).map(|()| path)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())
+}
+
+/// `compare` and `report --out-dir` of the same two reth runs, stored last
+/// in a history of 2 runs and in one of `long` runs: what a command costs
+/// must not grow with the history. Median of 3 of each.
+fn history_scale(prof: &Path, dir: &Path, long: usize) -> Result<(), String> {
+    let copies = reth_copies(dir)?;
+    let median = |db: &Path, args: &[&str], out: &Path| -> Result<Measured, String> {
+        let mut all = Vec::new();
+        for _ in 0..3 {
+            let _ = fs::remove_dir_all(out);
+            fs::create_dir_all(out).map_err(|e| e.to_string())?;
+            all.push(measure(prof_cmd(prof, db).args(args).current_dir(out))?);
+        }
+        all.sort_by_key(|m| m.wall);
+        let mut rss: Vec<u64> = all.iter().map(|m| m.peak_rss_bytes).collect();
+        rss.sort();
+        let mut middle = all.swap_remove(1);
+        middle.peak_rss_bytes = rss[1];
+        Ok(middle)
+    };
+    let mut results = Vec::new();
+    for runs in [2, long.max(2)] {
+        let db = dir.join(format!("scale-{runs}.db"));
+        remove_db(&db);
+        // Other benchmarks' runs first, ten files per ingest call.
+        let fillers = runs - 2;
+        for call in 0..fillers.div_ceil(10) {
+            let files = &copies[..(fillers - call * 10).min(10)];
+            measure(
+                prof_cmd(prof, &db)
+                    .args(["ingest", "--name", "filler", "--branch", "main"])
+                    .args(["--commit", &format!("{call:08x}")])
+                    .args(files),
+            )?;
+        }
+        for (commit, file) in [("baaaaaa1", &copies[0]), ("baaaaaa2", &copies[1])] {
+            measure(
+                prof_cmd(prof, &db)
+                    .args([
+                        "ingest", "--name", "reth", "--branch", "main", "--commit", commit,
+                    ])
+                    .arg(file),
+            )?;
+        }
+        let out = dir.join(format!("scale-out-{runs}"));
+        let compare = median(
+            &db,
+            &["compare", "reth@baaaaaa1", "reth@baaaaaa2", "-o", "reth.md"],
+            &out,
+        )?;
+        let report = median(
+            &db,
+            &[
+                "report",
+                "--commit",
+                "baaaaaa2",
+                "--baseline-commit",
+                "baaaaaa1",
+                "--out-dir",
+                "report",
+            ],
+            &out,
+        )?;
+        results.push((runs, compare, report, db_bytes(&db)));
+    }
+    let (short, long) = (&results[0], &results[1]);
+    for (what, a, b) in [
+        (
+            "`prof compare` of two reth runs, to a file",
+            &short.1,
+            &long.1,
+        ),
+        (
+            "`prof report --out-dir` of two reth runs",
+            &short.2,
+            &long.2,
+        ),
+    ] {
+        for (runs, m, size) in [(short.0, a, short.3), (long.0, b, long.3)] {
+            row(
+                &format!("{what}, history of {runs} runs"),
+                m,
+                &format!("median of 3; {} database", mib(size)),
+            );
+        }
+        println!(
+            "| {what}: {} runs against 2 | {:.2}× | {:.2}× | must stay under 1.2× |",
+            long.0,
+            b.wall.as_secs_f64() / a.wall.as_secs_f64(),
+            b.peak_rss_bytes as f64 / a.peak_rss_bytes as f64
+        );
+    }
     Ok(())
 }
 

@@ -133,3 +133,33 @@ pub fn sqlite(path: &Path, error: &rusqlite::Error) -> Error {
     };
     Error::database(path, detail)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn a_failing_query_is_a_database_error_not_a_usage_error() {
+        // No schema: looking up a run fails inside SQLite, not in the
+        // user's reference.
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let error = crate::commands::compare::resolve(&conn, "latest").unwrap_err();
+        assert!(matches!(error, Error::Query(_)), "{error:?}");
+        assert!(error.to_string().contains("no such table"), "{error}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.db");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let error = crate::commands::compare::resolve(&conn, "7").unwrap_err();
+        assert!(
+            matches!(&error, Error::Database { path: p, .. } if p == &path),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn internal_errors_say_they_are_prof_s_own() {
+        let text = Error::internal("the parser thread stopped unexpectedly").to_string();
+        assert!(text.starts_with("internal error: "), "{text}");
+        assert!(text.contains("please report"), "{text}");
+    }
+}
