@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use crate::cli::{Cli, TrendArgs, TrendFormat};
-use crate::db::{self, Access, queries};
+use crate::db::{self, Access, series};
 use crate::error::{self, Error, Result};
 use crate::model::{RunTotal, TrendSeries};
 use crate::render::markdown;
@@ -25,14 +25,14 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
                     args.metric
                 )));
             }
-            let names = queries::benchmark_names(&conn, args.name.as_deref()).map_err(sql)?;
+            let names = series::benchmark_names(&conn, args.name.as_deref()).map_err(sql)?;
             (
                 pick_benchmark(&args.metric, &names)?,
                 TrendSeries::Total(total),
             )
         }
         None => {
-            let owners = queries::metric_owners(
+            let owners = series::metric_owners(
                 &conn,
                 &args.metric,
                 args.name.as_deref(),
@@ -58,7 +58,7 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
     let branch = match &args.branch {
         Some(branch) => Some(branch.clone()),
         None => {
-            let newest = queries::newest_series_branch(&conn, &name, &series)
+            let newest = series::newest_series_branch(&conn, &name, &series)
                 .map_err(sql)?
                 .flatten();
             eprintln!(
@@ -69,8 +69,8 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
             newest
         }
     };
-    let points = queries::series_history(&conn, &name, &series, branch.as_deref(), args.last)
-        .map_err(sql)?;
+    let points =
+        series::series_history(&conn, &name, &series, branch.as_deref(), args.last).map_err(sql)?;
     let (group, stat) = match &series {
         TrendSeries::Metric { group, stat, .. } => (group.as_str(), stat.column()),
         TrendSeries::Total(_) => ("all groups", "total"),

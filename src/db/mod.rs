@@ -3,6 +3,7 @@
 //! [`writer`]; what the numbers mean lives in `migrations/` as views.
 
 pub mod queries;
+pub mod series;
 pub mod writer;
 
 use std::path::Path;
