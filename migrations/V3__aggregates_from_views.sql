@@ -98,7 +98,9 @@ GROUP BY run_id, group_value_id, idx_value_id;
 
 -- Answers: which samples count for a group's statistics? Every finite stored
 -- sample whose label set has a `group`, plus the derived ones above, each with
--- its `phase` label if it has one.
+-- its `phase` label if it has one. The derived samples are read from their
+-- stored rows (the trigger stores them first), so a run's samples are
+-- scanned for them once, not once per aggregate that uses them.
 CREATE VIEW scope_stat_samples AS
 SELECT s.run_id, ls.group_value_id, s.metric_id, s.value, ls.phase_value_id
 FROM scope_samples AS s
@@ -108,12 +110,15 @@ UNION ALL
 SELECT d.run_id, d.group_value_id,
        (SELECT id FROM metric_names WHERE name = 'total_proof_time_ms'), d.value,
        (SELECT phase_value_id FROM label_sets WHERE id = d.label_set_id)
-FROM scope_derived_proof_times AS d
-WHERE d.group_value_id IS NOT NULL
+FROM aggregate_scope AS sc
+CROSS JOIN derived_proof_times_store AS d
+WHERE d.run_id = sc.run_id AND d.group_value_id IS NOT NULL
 UNION ALL
 SELECT b.run_id, b.group_value_id,
        (SELECT id FROM metric_names WHERE name = 'generate_blob_total_time_ms'), b.value, NULL
-FROM scope_derived_blob_times AS b;
+FROM aggregate_scope AS sc
+CROSS JOIN derived_blob_times_store AS b
+WHERE b.run_id = sc.run_id;
 
 -- Answers: per run, group and metric, what are count, sum, min and max over
 -- the group's samples, and where does the group sit in the proving pipeline?
@@ -179,7 +184,10 @@ FROM (
         WHERE s.value IS NOT NULL
           AND s.metric_id = (SELECT id FROM metric_names WHERE name = 'total_proof_time_ms')
         UNION ALL
-        SELECT run_id, label_set_id, group_value_id, value FROM scope_derived_proof_times
+        SELECT d.run_id, d.label_set_id, d.group_value_id, d.value
+        FROM aggregate_scope AS sc
+        CROSS JOIN derived_proof_times_store AS d
+        WHERE d.run_id = sc.run_id
     ) AS p
     JOIN label_values AS gv ON gv.id = p.group_value_id
 );
@@ -293,13 +301,16 @@ BEGIN
     DELETE FROM derived_blob_times_store WHERE run_id = NEW.run_id;
     DELETE FROM run_proofs_store WHERE run_id = NEW.run_id;
     DELETE FROM group_proof_time_store WHERE run_id = NEW.run_id;
+    -- Only the run being stored is in scope, whatever the caller left there.
     DELETE FROM aggregate_scope WHERE run_id <> NEW.run_id;
-    INSERT INTO group_stats_store (run_id, group_name, weight, metric, count, sum, min, max, phase)
-    SELECT run_id, group_name, weight, metric, count, sum, min, max, phase FROM scope_group_stats;
+    -- In dependency order: the statistics and the deal order read the
+    -- derived samples stored here, the proof times read the statistics.
     INSERT INTO derived_proof_times_store (run_id, label_set_id, group_value_id, value)
     SELECT run_id, label_set_id, group_value_id, value FROM scope_derived_proof_times;
     INSERT INTO derived_blob_times_store (run_id, group_value_id, idx_value_id, value)
     SELECT run_id, group_value_id, idx_value_id, value FROM scope_derived_blob_times;
+    INSERT INTO group_stats_store (run_id, group_name, weight, metric, count, sum, min, max, phase)
+    SELECT run_id, group_name, weight, metric, count, sum, min, max, phase FROM scope_group_stats;
     INSERT INTO run_proofs_store (run_id, group_name, position, proof_ms)
     SELECT run_id, group_name, position, proof_ms FROM scope_proof_deal_order;
     INSERT INTO group_proof_time_store (run_id, group_name, weight, serial_ms, parallel_ms,
