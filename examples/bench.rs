@@ -41,6 +41,10 @@ struct Options {
     only_changes: bool,
     verdict_runs: usize,
     only_verdicts: bool,
+    /// The long history of the history-size rows (0 skips them).
+    scale: usize,
+    /// Only the history-size rows.
+    only_scale: bool,
 }
 
 fn main() -> ExitCode {
@@ -52,7 +56,9 @@ fn main() -> ExitCode {
         Ok(options) => options,
         Err(message) => {
             eprintln!("bench: {message}");
-            eprintln!("usage: bench [--size 1G] [--history 1000] [--dir /tmp/prof-bench]");
+            eprintln!(
+                "usage: bench [--size 1G] [--history 1000] [--scale 5000] [--only-scale] [--dir /tmp/prof-bench]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -73,6 +79,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         only_verdicts: false,
         dir: std::env::temp_dir().join("prof-bench"),
         only_changes: false,
+        scale: 5000,
+        only_scale: false,
     };
     let mut args = args.iter();
     while let Some(flag) = args.next() {
@@ -93,6 +101,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 options.history = value()?.parse().map_err(|_| "--history takes a number")?
             }
             "--dir" => options.dir = PathBuf::from(value()?),
+            "--scale" => options.scale = value()?.parse().map_err(|_| "--scale takes a number")?,
+            "--only-scale" => options.only_scale = true,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -134,6 +144,11 @@ fn run(options: &Options) -> Result<(), String> {
         println!("|---|---:|---:|---|");
         let copies = reth_copies(dir)?;
         return bench_verdicts::verdicts(&prof, dir, &copies, options.verdict_runs);
+    }
+    if options.only_scale {
+        println!("| what | wall | peak RSS | notes |");
+        println!("|---|---:|---:|---|");
+        return history_scale(&prof, dir, options.scale);
     }
     let base = dir.join("big.base.json");
     let head = dir.join("big.head.json");
@@ -222,6 +237,9 @@ fn run(options: &Options) -> Result<(), String> {
     changes_rows::rows(&prof, dir)?;
     let copies = reth_copies(dir)?;
     bench_verdicts::verdicts(&prof, dir, &copies, options.verdict_runs)?;
+    if options.scale > 0 {
+        history_scale(&prof, dir, options.scale)?;
+    }
     Ok(())
 }
 
@@ -236,9 +254,13 @@ fn materialised_vs_view(db: &Path) -> Result<(), String> {
         Ok((start.elapsed(), n))
     };
     let (stored, rows) = time("SELECT COUNT(*) FROM group_stats WHERE run_id = 1")?;
-    let (computed, _) = time("SELECT COUNT(*) FROM group_stats_computed WHERE run_id = 1")?;
+    // Recomputing run 1 from its samples is what its ingest did: the
+    // trigger refills every stored aggregate; the transaction is rolled back.
+    conn.execute_batch("BEGIN").map_err(|e| e.to_string())?;
+    let (computed, _) = time("INSERT INTO aggregate_scope (run_id) VALUES (1) RETURNING run_id")?;
+    conn.execute_batch("ROLLBACK").map_err(|e| e.to_string())?;
     println!(
-        "| `group_stats` of one run: stored rows vs the view computed from samples | {} vs {} | | {rows} rows; materialised at ingest |",
+        "| `group_stats` of one run: stored rows vs recomputing them from the views | {} vs {} | | {rows} rows; materialised at ingest |",
         ms(stored),
         ms(computed)
     );
@@ -362,6 +384,100 @@ fn history(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
         &startup,
         "best of 5",
     );
+    Ok(())
+}
+
+/// `compare` and `report --out-dir` of the same two reth runs, stored last
+/// in a history of 2 runs and in one of `long` runs: what a command costs
+/// must not grow with the history. Median of 3 of each.
+fn history_scale(prof: &Path, dir: &Path, long: usize) -> Result<(), String> {
+    let copies = reth_copies(dir)?;
+    let median = |db: &Path, args: &[&str], out: &Path| -> Result<Measured, String> {
+        let mut all = Vec::new();
+        for _ in 0..3 {
+            let _ = fs::remove_dir_all(out);
+            fs::create_dir_all(out).map_err(|e| e.to_string())?;
+            all.push(measure(prof_cmd(prof, db).args(args).current_dir(out))?);
+        }
+        all.sort_by_key(|m| m.wall);
+        let mut rss: Vec<u64> = all.iter().map(|m| m.peak_rss_bytes).collect();
+        rss.sort();
+        let mut middle = all.swap_remove(1);
+        middle.peak_rss_bytes = rss[1];
+        Ok(middle)
+    };
+    let mut results = Vec::new();
+    for runs in [2, long.max(2)] {
+        let db = dir.join(format!("scale-{runs}.db"));
+        remove_db(&db);
+        // Other benchmarks' runs first, ten files per ingest call.
+        let fillers = runs - 2;
+        for call in 0..fillers.div_ceil(10) {
+            let files = &copies[..(fillers - call * 10).min(10)];
+            measure(
+                prof_cmd(prof, &db)
+                    .args(["ingest", "--name", "filler", "--branch", "main"])
+                    .args(["--commit", &format!("{call:08x}")])
+                    .args(files),
+            )?;
+        }
+        for (commit, file) in [("baaaaaa1", &copies[0]), ("baaaaaa2", &copies[1])] {
+            measure(
+                prof_cmd(prof, &db)
+                    .args([
+                        "ingest", "--name", "reth", "--branch", "main", "--commit", commit,
+                    ])
+                    .arg(file),
+            )?;
+        }
+        let out = dir.join(format!("scale-out-{runs}"));
+        let compare = median(
+            &db,
+            &["compare", "reth@baaaaaa1", "reth@baaaaaa2", "-o", "reth.md"],
+            &out,
+        )?;
+        let report = median(
+            &db,
+            &[
+                "report",
+                "--commit",
+                "baaaaaa2",
+                "--baseline-commit",
+                "baaaaaa1",
+                "--out-dir",
+                "report",
+            ],
+            &out,
+        )?;
+        results.push((runs, compare, report, db_bytes(&db)));
+    }
+    let (short, long) = (&results[0], &results[1]);
+    for (what, a, b) in [
+        (
+            "`prof compare` of two reth runs, to a file",
+            &short.1,
+            &long.1,
+        ),
+        (
+            "`prof report --out-dir` of two reth runs",
+            &short.2,
+            &long.2,
+        ),
+    ] {
+        for (runs, m, size) in [(short.0, a, short.3), (long.0, b, long.3)] {
+            row(
+                &format!("{what}, history of {runs} runs"),
+                m,
+                &format!("median of 3; {} database", mib(size)),
+            );
+        }
+        println!(
+            "| {what}: {} runs against 2 | {:.2}× | {:.2}× | must stay under 1.2× |",
+            long.0,
+            b.wall.as_secs_f64() / a.wall.as_secs_f64(),
+            b.peak_rss_bytes as f64 / a.peak_rss_bytes as f64
+        );
+    }
     Ok(())
 }
 

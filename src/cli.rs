@@ -71,6 +71,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Remove runs, with their samples and stored aggregates, in one go.
     Rm(RmArgs),
+    /// Upgrade a database written by an older prof to this prof's schema
+    /// (reading commands refuse to; `ingest` does it itself).
+    Migrate,
 }
 
 #[derive(Debug, Args)]
@@ -149,7 +152,8 @@ pub struct ReportCmdArgs {
 
 #[derive(Debug, Args)]
 pub struct TrendArgs {
-    /// The metric, e.g. total_proof_time_ms.
+    /// The metric, e.g. total_proof_time_ms (an estimated group's proof
+    /// time included), or `serial_s` / `parallel_s` for the run's totals.
     pub metric: String,
 
     /// The benchmark [default: the only one that has the metric].
@@ -160,7 +164,7 @@ pub struct TrendArgs {
     #[arg(long)]
     pub group: Option<String>,
 
-    /// Only runs on this branch.
+    /// Only runs on this branch [default: the branch of the newest run].
     #[arg(long)]
     pub branch: Option<String>,
 
@@ -190,14 +194,14 @@ pub enum TrendStat {
     Count,
 }
 
-impl TrendStat {
-    pub fn column(self) -> &'static str {
-        match self {
-            TrendStat::Sum => "sum",
-            TrendStat::Avg => "avg",
-            TrendStat::Max => "max",
-            TrendStat::Min => "min",
-            TrendStat::Count => "count",
+impl From<TrendStat> for crate::model::TrendStat {
+    fn from(stat: TrendStat) -> Self {
+        match stat {
+            TrendStat::Sum => Self::Sum,
+            TrendStat::Avg => Self::Avg,
+            TrendStat::Max => Self::Max,
+            TrendStat::Min => Self::Min,
+            TrendStat::Count => Self::Count,
         }
     }
 }

@@ -30,6 +30,15 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// A query that failed where no database path is at hand (the message
+    /// names the database when SQLite knows it).
+    #[error("{0}")]
+    Query(String),
+
+    /// Something prof itself got wrong: a bug, never the user's input.
+    #[error("internal error: {0} (please report this with the command that caused it)")]
+    Internal(String),
+
     /// Writing an output file failed.
     #[error("{}: {detail}", path.display())]
     Output { path: PathBuf, detail: String },
@@ -75,6 +84,10 @@ impl Error {
     pub fn usage(detail: impl fmt::Display) -> Self {
         Error::Usage(detail.to_string())
     }
+
+    pub fn internal(detail: impl fmt::Display) -> Self {
+        Error::Internal(detail.to_string())
+    }
 }
 
 /// An I/O error's reason without Rust's "(os error N)" suffix, lowercased.
@@ -119,4 +132,34 @@ pub fn sqlite(path: &Path, error: &rusqlite::Error) -> Error {
         _ => format!("database error: {error}"),
     };
     Error::database(path, detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn a_failing_query_is_a_database_error_not_a_usage_error() {
+        // No schema: looking up a run fails inside SQLite, not in the
+        // user's reference.
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let error = crate::commands::compare::resolve(&conn, "latest").unwrap_err();
+        assert!(matches!(error, Error::Query(_)), "{error:?}");
+        assert!(error.to_string().contains("no such table"), "{error}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.db");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let error = crate::commands::compare::resolve(&conn, "7").unwrap_err();
+        assert!(
+            matches!(&error, Error::Database { path: p, .. } if p == &path),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn internal_errors_say_they_are_prof_s_own() {
+        let text = Error::internal("the parser thread stopped unexpectedly").to_string();
+        assert!(text.starts_with("internal error: "), "{text}");
+        assert!(text.contains("please report"), "{text}");
+    }
 }

@@ -10,7 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod db;
 pub mod error;
-pub mod ingest;
+pub mod ingest_pipeline;
 pub mod input;
 pub mod model;
 pub mod naming;

@@ -360,7 +360,7 @@ fn stamp(by: Option<&str>) -> Result<Stamp> {
     };
     Ok(Stamp {
         by,
-        at: crate::ingest::now(),
+        at: crate::ingest_pipeline::now(),
     })
 }
 

@@ -179,7 +179,7 @@ pub fn recent_shifts(
     let newest: jiff::Timestamp = newest
         .parse()
         .map_err(|_| Error::usage(format!("run time {newest} is not RFC 3339")))?;
-    let since = crate::ingest::format_time(newest - age);
+    let since = crate::ingest_pipeline::format_time(newest - age);
     let mut names: Vec<String> = heads.iter().map(|h| h.name.clone()).collect();
     names.sort();
     names.dedup();

@@ -121,7 +121,13 @@ pub fn run_show(cli: &Cli, args: &ShowArgs) -> Result<ExitCode> {
 }
 
 pub fn resolve(conn: &Connection, reference: &str) -> Result<RunRow> {
-    runref::resolve(conn, reference).map_err(Error::usage)
+    runref::resolve(conn, reference).map_err(|e| match e {
+        runref::ResolveError::Database(detail) => match conn.path() {
+            Some(path) if !path.is_empty() => Error::database(Path::new(path), detail),
+            _ => Error::Query(detail),
+        },
+        other => Error::usage(other),
+    })
 }
 
 fn write_report(

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::cli::{Cli, IngestArgs};
 use crate::db::{self, Access};
 use crate::error::{Error, Result};
-use crate::ingest::{self, IngestOptions, Outcome};
+use crate::ingest_pipeline::{self as ingest, IngestOptions, Outcome};
 use crate::render::text::plural;
 
 use super::stdout_error;
@@ -42,6 +42,9 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<ExitCode> {
             }
         },
     );
+    if failed < args.files.len() {
+        db::checkpoint(&conn, &db_path)?;
+    }
     if let Some(e) = stdout_failure {
         return Err(stdout_error(&e));
     }

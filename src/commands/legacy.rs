@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use crate::cli::{Cli, LegacyArgs, LegacyCommand};
 use crate::db::{self, Access};
 use crate::error::{self, Error, Result};
-use crate::ingest::{self, IngestOptions, Outcome};
+use crate::ingest_pipeline::{self as ingest, IngestOptions, Outcome};
 use crate::render::file_names::{self, ReportFiles};
 use crate::render::{bmf, markdown};
 use crate::report::Report;
@@ -96,6 +96,9 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
             None => None,
         };
         pairs.push((head, base));
+    }
+    if temp.is_none() {
+        db::checkpoint(&conn, &db_path)?;
     }
     let files = files_beside_inputs(args);
     let mut reports: Vec<(Report, String)> = Vec::with_capacity(count);

@@ -8,6 +8,7 @@ pub mod check;
 pub mod compare;
 pub mod ingest;
 pub mod legacy;
+pub mod migrate;
 pub mod report;
 pub mod rm;
 pub mod runs;
@@ -35,6 +36,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Ack(args) => annotate::ack(cli, args),
         Command::Annotations(args) => annotate::list(cli, args),
         Command::Check(args) => check::run(cli, args),
+        Command::Migrate => migrate::run(cli),
     }
 }
 

@@ -3,8 +3,9 @@
 use std::process::ExitCode;
 
 use crate::cli::{Cli, TrendArgs, TrendFormat};
-use crate::db::{self, Access, queries};
+use crate::db::{self, Access, series};
 use crate::error::{self, Error, Result};
+use crate::model::{RunTotal, TrendSeries};
 use crate::render::markdown;
 use crate::report::trend;
 
@@ -16,48 +17,75 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
     let db_path = cli.db_path();
     let conn = db::open(&db_path, Access::ReadOnly)?;
     let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
-    let owners = queries::metric_owners(
-        &conn,
-        &args.metric,
-        args.name.as_deref(),
-        args.group.as_deref(),
-    )
-    .map_err(sql)?;
-    let (name, group) = pick_owner(
-        &args.metric,
-        &owners,
-        args.name.as_deref(),
-        args.group.as_deref(),
-    )?;
-    let stat = args.stat.column();
-    let inputs = queries::metric_history(
-        &conn,
-        &name,
-        &group,
-        &args.metric,
-        stat,
-        args.branch.as_deref(),
-        args.last,
-    )
-    .map_err(sql)?;
-    if inputs.is_empty() {
+    let (name, series) = match RunTotal::from_name(&args.metric) {
+        Some(total) => {
+            if let Some(group) = &args.group {
+                return Err(Error::usage(format!(
+                    "`{}` is a run's total over every group; drop --group {group}",
+                    args.metric
+                )));
+            }
+            let names = series::benchmark_names(&conn, args.name.as_deref()).map_err(sql)?;
+            (
+                pick_benchmark(&args.metric, &names)?,
+                TrendSeries::Total(total),
+            )
+        }
+        None => {
+            let owners = series::metric_owners(
+                &conn,
+                &args.metric,
+                args.name.as_deref(),
+                args.group.as_deref(),
+            )
+            .map_err(sql)?;
+            let (name, group) = pick_owner(
+                &args.metric,
+                &owners,
+                args.name.as_deref(),
+                args.group.as_deref(),
+            )?;
+            let series = TrendSeries::Metric {
+                group,
+                metric: args.metric.clone(),
+                stat: args.stat.into(),
+            };
+            (name, series)
+        }
+    };
+    // Without --branch the trend keeps to one branch, the newest run's, so
+    // a PR's runs never sit between main's in one series.
+    let branch = match &args.branch {
+        Some(branch) => Some(branch.clone()),
+        None => {
+            let newest = series::newest_series_branch(&conn, &name, &series)
+                .map_err(sql)?
+                .flatten();
+            crate::note!(
+                "prof: trend of {} on branch {} (the newest run's; --branch chooses another)",
+                name,
+                newest.as_deref().unwrap_or("(none)")
+            );
+            newest
+        }
+    };
+    let points =
+        series::series_history(&conn, &name, &series, branch.as_deref(), args.last).map_err(sql)?;
+    let (group, stat) = match &series {
+        TrendSeries::Metric { group, stat, .. } => (group.as_str(), stat.column()),
+        TrendSeries::Total(_) => ("all groups", "total"),
+    };
+    if points.is_empty() {
         return Err(Error::usage(format!(
-            "no runs of {name} on branch {} have {} in group {group}",
-            args.branch.as_deref().unwrap_or("-"),
+            "no runs of {name} on branch {} have the {stat} of {} in {group}",
+            branch.as_deref().unwrap_or("(none)"),
             args.metric
         )));
     }
-    let mut trend = trend::build(
-        &name,
-        &group,
-        &args.metric,
-        stat,
-        args.branch.as_deref(),
-        &inputs,
-    );
-    let mut excluded = Vec::with_capacity(inputs.len());
-    for input in &inputs {
-        let reason = crate::db::annotations::exclusion_reason(&conn, input.run_id).map_err(sql)?;
+    let mut trend = trend::build(&name, group, &args.metric, stat, branch.as_deref(), &points);
+    let mut excluded = Vec::with_capacity(points.len());
+    for point in &points {
+        let reason = crate::db::annotations::exclusion_reason(&conn, point.run_id).map_err(sql)?;
         excluded.push(reason.is_some());
     }
     crate::report::changes::mark_trend(
@@ -76,6 +104,20 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The one benchmark a run-total trend follows, or an error naming them.
+fn pick_benchmark(metric: &str, names: &[String]) -> Result<String> {
+    match names {
+        [] => Err(Error::usage(format!(
+            "no run to follow `{metric}` in (check --name with `prof runs`)"
+        ))),
+        [name] => Ok(name.clone()),
+        many => Err(Error::usage(format!(
+            "`{metric}` is in several benchmarks ({}); choose one with --name",
+            many.join(", ")
+        ))),
+    }
 }
 
 /// The one (benchmark, group) the user means, or an error naming the choices.

@@ -2,12 +2,12 @@
 //! checks) and the runtime SQL that reads it. The writer for ingest lives in
 //! [`writer`]; what the numbers mean lives in `migrations/` as views.
 
-mod aggregates;
 pub mod annotations;
 pub mod history;
 pub mod lookup;
 pub mod queries;
 pub mod remove;
+pub mod series;
 pub mod window;
 pub mod writer;
 
@@ -46,8 +46,22 @@ pub fn latest_schema_version() -> i64 {
         .unwrap_or(0)
 }
 
+/// What a database file holds, before prof touches it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Found {
+    /// No schema at all: a new path, an empty file, a SQLite file without
+    /// tables. Only a writing command may initialise it.
+    Empty,
+    /// A prof database at this schema version.
+    Prof(i64),
+    /// Tables without prof's schema history: another application's.
+    Foreign,
+}
+
 /// Opens the database at `path`: checks it is a prof database this build
-/// understands, sets the pragmas and brings the schema up to date.
+/// understands and sets the pragmas. A writing command creates the schema or
+/// brings it up to date; a reading command never writes, so it refuses a
+/// database that needs `prof migrate`.
 pub fn open(path: &Path, access: Access) -> Result<Connection> {
     check_file(path, access)?;
     let flags = match access {
@@ -67,17 +81,39 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
         Err(e) => return Err(error::sqlite(path, &e)),
     };
     let latest = latest_schema_version();
-    if found > latest {
-        return Err(Error::database(
-            path,
-            format!(
-                "the database has schema version {found}, newer than this prof's {latest} \
-                 (upgrade prof to read it)"
-            ),
-        ));
-    }
-    match access {
-        Access::ReadWrite => {
+    match (found, access) {
+        (Found::Foreign, _) => {
+            return Err(Error::database(
+                path,
+                "not a prof database: it holds another application's tables and prof leaves it \
+                 untouched (point --db or PROF_DB at a prof database, or at a new path)",
+            ));
+        }
+        (Found::Prof(version), _) if version > latest => {
+            return Err(Error::database(
+                path,
+                format!(
+                    "the database has schema version {version}, newer than this prof's {latest} \
+                     (upgrade prof to read it)"
+                ),
+            ));
+        }
+        (Found::Empty, Access::ReadOnly) => {
+            return Err(Error::database(
+                path,
+                "no database here yet (run `prof ingest FILE` first, or point --db at one)",
+            ));
+        }
+        (Found::Prof(version), Access::ReadOnly) if version < latest => {
+            return Err(Error::database(
+                path,
+                format!(
+                    "the database has schema version {version} and this prof reads {latest} \
+                     (run `prof migrate` to upgrade it; reading commands never change it)"
+                ),
+            ));
+        }
+        (_, Access::ReadWrite) => {
             // WAL lets readers work while an ingest writes; NORMAL sync is
             // durable across process crashes, which is what CI runners do.
             with_retries(|| {
@@ -85,18 +121,11 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
                     .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
             })
             .map_err(|e| error::sqlite(path, &e))?;
-            if found < latest {
+            if found != Found::Prof(latest) {
                 migrate(&mut conn, path, latest)?;
             }
         }
-        Access::ReadOnly if found < latest => {
-            // An older schema is upgraded in place by a short read-write
-            // open; history itself is never touched by a reading command.
-            drop(conn);
-            drop(open(path, Access::ReadWrite)?);
-            return open(path, Access::ReadOnly);
-        }
-        Access::ReadOnly => {}
+        (Found::Prof(_), Access::ReadOnly) => {}
     }
     // A large page cache keeps the interning lookups of a big ingest in memory.
     conn.pragma_update(None, "cache_size", -64_000)
@@ -113,10 +142,63 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
     Ok(conn)
 }
 
-fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<(Connection, i64)> {
+/// The schema version of the prof database at `path`, without changing
+/// it: `None` when there is no database there yet.
+pub fn schema_version_of(path: &Path) -> Result<Option<i64>> {
+    check_file(path, Access::ReadWrite)?;
+    if !path.exists() {
+        return Ok(None);
+    }
+    let (_, found) =
+        connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| error::sqlite(path, &e))?;
+    Ok(match found {
+        Found::Prof(version) => Some(version),
+        Found::Empty | Found::Foreign => None,
+    })
+}
+
+/// Copies everything committed in the WAL into the database file itself, so
+/// that `prof.db` alone is a complete copy once a writing command returns.
+///
+/// A FULL checkpoint waits (up to the busy timeout) for other writers and
+/// for readers still on a snapshot older than the last commit: the pages
+/// they may need cannot be overwritten before they move on. A reader that
+/// keeps such a snapshot past the timeout leaves the newest commits in the
+/// `-wal` file only; prof then says so on stderr and the command still
+/// succeeds (the data is stored; the next writing command copies it over).
+/// Afterwards a TRUNCATE checkpoint that does not wait empties the WAL file
+/// when no reader is using it.
+pub fn checkpoint(conn: &Connection, path: &Path) -> Result<()> {
+    let (busy, log_frames, checkpointed): (i64, i64, i64) = with_retries(|| {
+        conn.query_row("PRAGMA wal_checkpoint(FULL)", [], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+    })
+    .map_err(|e| error::sqlite(path, &e))?;
+    if busy != 0 && checkpointed < log_frames {
+        eprintln!(
+            "prof: {}: a reader kept an older snapshot open, so the last {} pages are stored \
+             in the -wal file but not yet in the database file (copy the database with its \
+             -wal file, or run any writing prof command again once readers finish)",
+            path.display(),
+            log_frames - checkpointed.max(0)
+        );
+        return Ok(());
+    }
+    conn.busy_timeout(Duration::ZERO)
+        .and_then(|()| {
+            // Busy here only means a reader or writer is in the WAL now: the
+            // content is already in the database file either way.
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        })
+        .and_then(|()| conn.busy_timeout(BUSY_TIMEOUT))
+        .map_err(|e| error::sqlite(path, &e))
+}
+
+fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<(Connection, Found)> {
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    let found = schema_version(&conn)?;
+    let found = what_is_there(&conn)?;
     Ok((conn, found))
 }
 
@@ -263,19 +345,33 @@ fn check_file(path: &Path, access: Access) -> Result<()> {
 
 /// The highest migration applied to this database; 0 for a new one.
 fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
-    let has_history: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'refinery_schema_history')",
+    match what_is_there(conn)? {
+        Found::Prof(version) => Ok(version),
+        Found::Empty | Found::Foreign => Ok(0),
+    }
+}
+
+/// Whether the file is empty, a prof database (with its schema version), or
+/// someone else's. Only reads `sqlite_master`.
+fn what_is_there(conn: &Connection) -> rusqlite::Result<Found> {
+    let (objects, has_history): (i64, bool) = conn.query_row(
+        "SELECT COUNT(*), COALESCE(MAX(name = 'refinery_schema_history'), 0) FROM sqlite_master",
         [],
-        |row| row.get(0),
+        |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     if !has_history {
-        return Ok(0);
+        return Ok(if objects == 0 {
+            Found::Empty
+        } else {
+            Found::Foreign
+        });
     }
-    conn.query_row(
+    let version = conn.query_row(
         "SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history",
         [],
         |row| row.get(0),
-    )
+    )?;
+    Ok(Found::Prof(version))
 }
 
 fn migration_error(path: &Path, error: &refinery::Error) -> Error {
@@ -289,3 +385,6 @@ fn migration_error(path: &Path, error: &refinery::Error) -> Error {
         _ => Error::database(path, format!("cannot update the schema: {error}")),
     }
 }
+
+#[cfg(test)]
+mod tests;

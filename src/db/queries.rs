@@ -12,7 +12,12 @@ use crate::model::{GroupProofRow, GroupStatRow, RunRow, SampleValue};
 /// backfills), then id for runs of the same second.
 pub const NEWEST_FIRST: &str = "created_at DESC, id DESC";
 
-const RUN_COLUMNS: &str = "id, name, commit_sha, branch, created_at, source_path";
+/// The columns of `runs` that [`run_row`] reads, in its order.
+macro_rules! run_columns {
+    () => {
+        "id, name, commit_sha, branch, created_at, source_path"
+    };
+}
 
 fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
     Ok(RunRow {
@@ -30,17 +35,18 @@ fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
     })
 }
 
+const TOTALS_OF_RUN: &str =
+    "SELECT COALESCE(SUM(serial_ms), 0) / 1000.0, COALESCE(SUM(parallel_ms), 0) / 1000.0,
+        COALESCE(MAX(estimated), 0)
+ FROM group_proof_time WHERE run_id = ?1";
+
 /// Fills in a run's totals. These are `run_totals` for one run, read from
 /// `group_proof_time` with the run as a parameter: SQLite pushes a bound
 /// run_id into that view, not into `run_totals`' join, so this stays fast
 /// however long the history.
 fn with_totals(conn: &Connection, mut run: RunRow) -> rusqlite::Result<RunRow> {
     let (serial, parallel, estimated): (f64, f64, bool) = conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(serial_ms), 0) / 1000.0, COALESCE(SUM(parallel_ms), 0) / 1000.0,
-                    COALESCE(MAX(estimated), 0)
-             FROM group_proof_time WHERE run_id = ?1",
-        )?
+        .prepare_cached(TOTALS_OF_RUN)?
         .query_row([run.id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     run.serial_s = serial;
     run.parallel_s = parallel;
@@ -58,36 +64,37 @@ pub fn list_runs(
     name: Option<&str>,
     limit: u32,
 ) -> rusqlite::Result<Vec<RunRow>> {
-    let sql = format!(
-        "SELECT {RUN_COLUMNS} FROM runs
-         WHERE ?1 IS NULL OR name = ?1
-         ORDER BY {NEWEST_FIRST} LIMIT ?2"
-    );
-    let mut statement = conn.prepare_cached(&sql)?;
+    let mut statement = conn.prepare_cached(concat!(
+        "SELECT ",
+        run_columns!(),
+        " FROM runs WHERE ?1 IS NULL OR name = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2"
+    ))?;
     let rows: Vec<RunRow> = statement
         .query_map(rusqlite::params![name, limit], run_row)?
         .collect::<rusqlite::Result<_>>()?;
     rows.into_iter().map(|run| with_totals(conn, run)).collect()
 }
 
+const RUN_BY_ID: &str = concat!("SELECT ", run_columns!(), " FROM runs WHERE id = ?1");
+
 /// One run by id.
 pub fn run(conn: &Connection, id: i64) -> rusqlite::Result<Option<RunRow>> {
     use rusqlite::OptionalExtension;
-    let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1");
     let run = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(RUN_BY_ID)?
         .query_row([id], run_row)
         .optional()?;
     run.map(|run| with_totals(conn, run)).transpose()
 }
 
+const GROUP_STATS_OF_RUN: &str =
+    "SELECT group_name, weight, metric, count, sum, min, max, avg, phase
+ FROM group_stats WHERE run_id = ?1
+ ORDER BY weight, group_name, metric";
+
 /// `group_stats` of one run, by weight, group and metric.
 pub fn group_stats(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<GroupStatRow>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT group_name, weight, metric, count, sum, min, max, avg, phase
-         FROM group_stats WHERE run_id = ?1
-         ORDER BY weight, group_name, metric",
-    )?;
+    let mut statement = conn.prepare_cached(GROUP_STATS_OF_RUN)?;
     let rows = statement.query_map([run_id], |row| {
         Ok(GroupStatRow {
             group_name: row.get(0)?,
@@ -104,13 +111,14 @@ pub fn group_stats(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<Group
     rows.collect()
 }
 
+const GROUP_PROOF_TIMES_OF_RUN: &str =
+    "SELECT group_name, weight, serial_ms, parallel_ms, estimated, app_serial_ms
+ FROM group_proof_time WHERE run_id = ?1
+ ORDER BY weight, group_name";
+
 /// `group_proof_time` of one run, by weight and group.
 pub fn group_proof_times(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<GroupProofRow>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT group_name, weight, serial_ms, parallel_ms, estimated, app_serial_ms
-         FROM group_proof_time WHERE run_id = ?1
-         ORDER BY weight, group_name",
-    )?;
+    let mut statement = conn.prepare_cached(GROUP_PROOF_TIMES_OF_RUN)?;
     let rows = statement.query_map([run_id], |row| {
         Ok(GroupProofRow {
             group_name: row.get(0)?,
@@ -124,15 +132,15 @@ pub fn group_proof_times(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec
     rows.collect()
 }
 
+const PROOFS_OF_RUN: &str = "SELECT group_name, proof_ms FROM proof_deal_order WHERE run_id = ?1
+ ORDER BY group_name, position";
+
 /// Each group's proof times in the order they are dealt to provers.
 pub fn proofs_in_deal_order(
     conn: &Connection,
     run_id: i64,
 ) -> rusqlite::Result<BTreeMap<String, Vec<f64>>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT group_name, proof_ms FROM run_proofs_store WHERE run_id = ?1
-         ORDER BY group_name, position",
-    )?;
+    let mut statement = conn.prepare_cached(PROOFS_OF_RUN)?;
     let mut rows = statement.query([run_id])?;
     let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     while let Some(row) = rows.next()? {
@@ -141,16 +149,16 @@ pub fn proofs_in_deal_order(
     Ok(out)
 }
 
+const SAMPLE_VALUES_OF_RUN: &str = "SELECT label_set_id, metric_id, value FROM samples
+ WHERE run_id = ?1 AND value IS NOT NULL
+ UNION ALL
+ SELECT label_set_id, (SELECT id FROM metric_names WHERE name = 'total_proof_time_ms'), value
+ FROM derived_proof_times WHERE run_id = ?1";
+
 /// Every finite stored sample of a run plus its derived proof times, as
 /// (label set id, metric id, value) in file order, derived ones last.
 pub fn sample_values(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<SampleValue>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT label_set_id, metric_id, value FROM samples
-         WHERE run_id = ?1 AND value IS NOT NULL
-         UNION ALL
-         SELECT label_set_id, (SELECT id FROM metric_names WHERE name = 'total_proof_time_ms'), value
-         FROM derived_proof_times WHERE run_id = ?1",
-    )?;
+    let mut statement = conn.prepare_cached(SAMPLE_VALUES_OF_RUN)?;
     let rows = statement.query_map([run_id], |row| {
         Ok(SampleValue {
             label_set_id: row.get(0)?,
@@ -163,7 +171,7 @@ pub fn sample_values(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<Sam
 
 /// A label set's `items`: its (key id, value id) pairs as JSON text.
 pub fn label_set_items(conn: &Connection, label_set_id: i64) -> rusqlite::Result<String> {
-    conn.prepare_cached("SELECT items FROM label_sets WHERE id = ?1")?
+    conn.prepare_cached(LABEL_SET_ITEMS)?
         .query_row([label_set_id], |row| row.get(0))
 }
 
@@ -174,8 +182,7 @@ pub fn label_set_items_range(
     first: i64,
     count: i64,
 ) -> rusqlite::Result<Vec<(i64, String)>> {
-    let mut statement =
-        conn.prepare_cached("SELECT id, items FROM label_sets WHERE id >= ?1 AND id < ?2")?;
+    let mut statement = conn.prepare_cached(LABEL_SET_ITEMS_RANGE)?;
     let rows = statement.query_map([first, first + count], |row| Ok((row.get(0)?, row.get(1)?)))?;
     rows.collect()
 }
@@ -189,7 +196,7 @@ pub fn label_keys(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>> {
 
 /// One label value by id.
 pub fn label_value(conn: &Connection, id: i64) -> rusqlite::Result<String> {
-    conn.prepare_cached("SELECT value FROM label_values WHERE id = ?1")?
+    conn.prepare_cached(LABEL_VALUE)?
         .query_row([id], |row| row.get(0))
 }
 
@@ -200,16 +207,17 @@ pub fn metric_names(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>>
     rows.collect()
 }
 
+const DERIVED_BLOBS_OF_RUN: &str =
+    "SELECT group_value_id, idx_value_id, value FROM derived_blob_times
+ WHERE run_id = ?1 ORDER BY group_value_id, idx_value_id";
+
 /// Derived `generate_blob_total_time_ms` of a run: (group value id, idx
 /// value id, ms).
 pub fn derived_blob_times(
     conn: &Connection,
     run_id: i64,
 ) -> rusqlite::Result<Vec<(i64, i64, f64)>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT group_value_id, idx_value_id, value FROM derived_blob_times
-         WHERE run_id = ?1 ORDER BY group_value_id, idx_value_id",
-    )?;
+    let mut statement = conn.prepare_cached(DERIVED_BLOBS_OF_RUN)?;
     let rows = statement.query_map([run_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     rows.collect()
 }
@@ -233,16 +241,17 @@ pub fn commits_matching(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec
     rows.collect()
 }
 
+const NEWEST_RUNS_AT_COMMIT: &str = concat!(
+    "SELECT ",
+    run_columns!(),
+    " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY created_at DESC, id DESC) AS rank
+       FROM runs WHERE commit_sha = ?1)
+     WHERE rank = 1 ORDER BY name"
+);
+
 /// Every benchmark's newest run at `commit`, by name.
 pub fn newest_runs_at_commit(conn: &Connection, commit: &str) -> rusqlite::Result<Vec<RunRow>> {
-    let sql = format!(
-        "SELECT {RUN_COLUMNS} FROM (
-             SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY {NEWEST_FIRST}) AS rank
-             FROM runs WHERE commit_sha = ?1)
-         WHERE rank = 1
-         ORDER BY name"
-    );
-    let mut statement = conn.prepare_cached(&sql)?;
+    let mut statement = conn.prepare_cached(NEWEST_RUNS_AT_COMMIT)?;
     let rows: Vec<RunRow> = statement
         .query_map([commit], run_row)?
         .collect::<rusqlite::Result<_>>()?;
@@ -255,9 +264,11 @@ pub fn newest_run_at_commit(
     name: &str,
     commit: &str,
 ) -> rusqlite::Result<Option<RunRow>> {
-    let id: Option<i64> = super::lookup::runs_at_commit(conn, name, commit)?
-        .last()
-        .copied();
+    use rusqlite::OptionalExtension;
+    let id: Option<i64> = conn
+        .prepare_cached(NEWEST_RUN_OF_NAME_AT_COMMIT)?
+        .query_row([name, commit], |row| row.get(0))
+        .optional()?;
     id.map(|id| run(conn, id)).transpose().map(Option::flatten)
 }
 
@@ -272,16 +283,8 @@ pub fn newest_run_on_branch_before(
     head_commit: &str,
 ) -> rusqlite::Result<Option<RunRow>> {
     use rusqlite::OptionalExtension;
-    let sql = format!(
-        "SELECT id FROM runs
-         WHERE name = ?1 AND branch = ?2 AND commit_sha IS NOT ?3
-           AND (created_at, id) < (
-               SELECT created_at, id FROM runs WHERE commit_sha = ?3
-               ORDER BY name = ?1 DESC, created_at, id LIMIT 1)
-         ORDER BY {NEWEST_FIRST} LIMIT 1"
-    );
     let id: Option<i64> = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(NEWEST_RUN_ON_BRANCH_BEFORE)?
         .query_row(rusqlite::params![name, branch, head_commit], |row| {
             row.get(0)
         })
@@ -298,74 +301,11 @@ pub fn newest_run_on_branch_before_run(
     run_id: i64,
 ) -> rusqlite::Result<Option<RunRow>> {
     use rusqlite::OptionalExtension;
-    let sql = "WITH head AS (SELECT commit_sha, created_at, id FROM runs WHERE id = ?3)
-         SELECT runs.id FROM runs, head
-         WHERE runs.name = ?1 AND runs.branch = ?2
-           AND (head.commit_sha IS NULL OR runs.commit_sha IS NOT head.commit_sha)
-           AND (runs.created_at, runs.id) < (head.created_at, head.id)
-         ORDER BY runs.created_at DESC, runs.id DESC LIMIT 1";
     let id: Option<i64> = conn
-        .prepare_cached(sql)?
+        .prepare_cached(NEWEST_RUN_ON_BRANCH_BEFORE_RUN)?
         .query_row(rusqlite::params![name, branch, run_id], |row| row.get(0))
         .optional()?;
     id.map(|id| run(conn, id)).transpose().map(Option::flatten)
-}
-
-/// The (benchmark, group) pairs that have `metric`, optionally narrowed.
-pub fn metric_owners(
-    conn: &Connection,
-    metric: &str,
-    name: Option<&str>,
-    group: Option<&str>,
-) -> rusqlite::Result<Vec<(String, String)>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT DISTINCT r.name, s.group_name
-         FROM group_stats_store AS s JOIN runs AS r ON r.id = s.run_id
-         WHERE s.metric = ?1 AND (?2 IS NULL OR r.name = ?2) AND (?3 IS NULL OR s.group_name = ?3)
-         ORDER BY r.name, s.group_name",
-    )?;
-    let rows = statement.query_map(rusqlite::params![metric, name, group], |row| {
-        Ok((row.get(0)?, row.get(1)?))
-    })?;
-    rows.collect()
-}
-
-/// A statistic of one metric across a benchmark's runs, newest `last` runs,
-/// returned oldest first. `stat` is one of sum, avg, min, max, count.
-pub fn metric_history(
-    conn: &Connection,
-    name: &str,
-    group: &str,
-    metric: &str,
-    stat: &str,
-    branch: Option<&str>,
-    last: u32,
-) -> rusqlite::Result<Vec<crate::report::trend::TrendInput>> {
-    assert!(
-        matches!(stat, "sum" | "avg" | "min" | "max" | "count"),
-        "stat is validated by the caller"
-    );
-    let sql = format!(
-        "SELECT run_id, commit_sha, branch, created_at, {stat} FROM metric_history
-         WHERE name = ?1 AND group_name = ?2 AND metric = ?3 AND (?4 IS NULL OR branch = ?4)
-         ORDER BY created_at DESC, run_id DESC LIMIT ?5"
-    );
-    let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map(
-        rusqlite::params![name, group, metric, branch, last],
-        |row| {
-            Ok(crate::report::trend::TrendInput {
-                run_id: row.get(0)?,
-                commit_sha: row.get(1)?,
-                branch: row.get(2)?,
-                created_at: row.get(3)?,
-                value: row.get(4)?,
-            })
-        },
-    )?;
-    let mut out: Vec<_> = rows.collect::<rusqlite::Result<_>>()?;
-    out.reverse();
-    Ok(out)
 }
 
 /// Whether any run was recorded on `branch`.
@@ -373,3 +313,55 @@ pub fn branch_has_runs(conn: &Connection, branch: &str) -> rusqlite::Result<bool
     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM runs WHERE branch = ?1)")?
         .query_row([branch], |row| row.get(0))
 }
+
+const NEWEST_RUN_OF_NAME_AT_COMMIT: &str = "SELECT id FROM runs WHERE name = ?1 AND commit_sha = ?2
+     ORDER BY created_at DESC, id DESC LIMIT 1";
+/// Before the first run at the head commit (of that benchmark, else of any),
+/// never at that commit: a repeat is never its own baseline.
+const NEWEST_RUN_ON_BRANCH_BEFORE: &str = "SELECT id FROM runs
+     WHERE name = ?1 AND branch = ?2 AND commit_sha IS NOT ?3
+       AND (created_at, id) < (
+           SELECT created_at, id FROM runs WHERE commit_sha = ?3
+           ORDER BY name = ?1 DESC, created_at, id LIMIT 1)
+     ORDER BY created_at DESC, id DESC LIMIT 1";
+const NEWEST_RUN_ON_BRANCH_BEFORE_RUN: &str =
+    "WITH head AS (SELECT commit_sha, created_at, id FROM runs WHERE id = ?3)
+     SELECT runs.id FROM runs, head
+     WHERE runs.name = ?1 AND runs.branch = ?2
+       AND (head.commit_sha IS NULL OR runs.commit_sha IS NOT head.commit_sha)
+       AND (runs.created_at, runs.id) < (head.created_at, head.id)
+     ORDER BY runs.created_at DESC, runs.id DESC LIMIT 1";
+const LABEL_SET_ITEMS: &str = "SELECT items FROM label_sets WHERE id = ?1";
+const LABEL_SET_ITEMS_RANGE: &str = "SELECT id, items FROM label_sets WHERE id >= ?1 AND id < ?2";
+const LABEL_VALUE: &str = "SELECT value FROM label_values WHERE id = ?1";
+
+/// Every query that reads one run's rows (or one benchmark's), by name: each
+/// must be an index lookup, never a scan of the samples or a stored table,
+/// however long the history (checked by `tests::per_run_queries_are_index_lookups`).
+#[cfg(test)]
+pub(crate) const PER_RUN_QUERIES: &[(&str, &str)] = &[
+    ("TOTALS_OF_RUN", TOTALS_OF_RUN),
+    ("RUN_BY_ID", RUN_BY_ID),
+    ("GROUP_STATS_OF_RUN", GROUP_STATS_OF_RUN),
+    ("GROUP_PROOF_TIMES_OF_RUN", GROUP_PROOF_TIMES_OF_RUN),
+    ("PROOFS_OF_RUN", PROOFS_OF_RUN),
+    ("SAMPLE_VALUES_OF_RUN", SAMPLE_VALUES_OF_RUN),
+    ("DERIVED_BLOBS_OF_RUN", DERIVED_BLOBS_OF_RUN),
+    ("NEWEST_RUNS_AT_COMMIT", NEWEST_RUNS_AT_COMMIT),
+    ("METRIC_HISTORY_SUM", super::series::METRIC_HISTORY_SUM),
+    ("METRIC_HISTORY_AVG", super::series::METRIC_HISTORY_AVG),
+    ("METRIC_HISTORY_MAX", super::series::METRIC_HISTORY_MAX),
+    ("METRIC_HISTORY_MIN", super::series::METRIC_HISTORY_MIN),
+    ("METRIC_HISTORY_COUNT", super::series::METRIC_HISTORY_COUNT),
+    ("RUN_TOTALS_SERIAL", super::series::RUN_TOTALS_SERIAL),
+    ("RUN_TOTALS_PARALLEL", super::series::RUN_TOTALS_PARALLEL),
+    ("NEWEST_RUN_OF_NAME_AT_COMMIT", NEWEST_RUN_OF_NAME_AT_COMMIT),
+    ("NEWEST_RUN_ON_BRANCH_BEFORE", NEWEST_RUN_ON_BRANCH_BEFORE),
+    (
+        "NEWEST_RUN_ON_BRANCH_BEFORE_RUN",
+        NEWEST_RUN_ON_BRANCH_BEFORE_RUN,
+    ),
+    ("LABEL_SET_ITEMS", LABEL_SET_ITEMS),
+    ("LABEL_SET_ITEMS_RANGE", LABEL_SET_ITEMS_RANGE),
+    ("LABEL_VALUE", LABEL_VALUE),
+];

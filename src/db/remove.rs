@@ -72,10 +72,17 @@ mod tests {
     fn removes_a_run_with_everything_that_refers_to_it() {
         let mut conn = crate::db::open_in_memory();
         let body = br#"{"gauge": [{"labels": [["group", "app"]], "metric": "m", "value": "1"}]}"#;
-        let first = crate::ingest::ingest_bytes_for_tests(&mut conn, body);
-        let second = crate::ingest::ingest_bytes_for_tests(&mut conn, &[&body[..], b"\n"].concat());
+        let first = crate::ingest_pipeline::ingest_bytes_for_tests(&mut conn, body);
+        let second =
+            crate::ingest_pipeline::ingest_bytes_for_tests(&mut conn, &[&body[..], b"\n"].concat());
         conn.execute(
             "INSERT INTO run_meta (run_id, key, value) VALUES (?1, 'k', 'v')",
+            [first],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO run_exclusions (run_id, reason, created_by, created_at)
+             VALUES (?1, 'r', 'me', '2026-01-01T00:00:00Z')",
             [first],
         )
         .unwrap();
@@ -90,12 +97,22 @@ mod tests {
             )
             .unwrap()
         };
-        for table in [
-            "samples",
-            "run_meta",
-            "group_stats_store",
-            "run_proofs_store",
-        ] {
+        // Every table whose rows name a run, read from the schema, so a
+        // table added later cannot keep rows of a removed run.
+        let referencing: Vec<String> = conn
+            .prepare(
+                "SELECT m.name FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f
+                 WHERE m.type = 'table' AND f.\"table\" = 'runs' ORDER BY m.name",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for table in ["samples", "run_meta", "group_stats_store", "run_exclusions"] {
+            assert!(referencing.iter().any(|t| t == table), "{referencing:?}");
+        }
+        for table in &referencing {
             assert_eq!(left(table), 0, "{table}");
         }
         let others: i64 = conn

@@ -202,7 +202,7 @@ impl<'t> RunWriter<'t> {
     }
 
     /// Records the run's digest and counts, and stores its aggregates from
-    /// `group_stats_computed` and `proof_deal_order`.
+    /// the `scope_*` views (migrations/V3__aggregates_from_views.sql).
     pub fn finish(mut self, content_sha256: &str) -> rusqlite::Result<WriteCounts> {
         self.flush_samples()?;
         let tx = self.tx;
@@ -217,9 +217,9 @@ impl<'t> RunWriter<'t> {
             self.counts.zero_counters as i64,
             self.counts.nonfinite as i64
         ])?;
-        tx.prepare_cached(super::aggregates::STORE_GROUP_STATS)?
-            .execute([self.run_id])?;
-        tx.prepare_cached(super::aggregates::STORE_PROOFS)?
+        // The trigger `store_aggregates` fills every stored aggregate of the
+        // run from the views that define them.
+        tx.prepare_cached("INSERT INTO aggregate_scope (run_id) VALUES (?1)")?
             .execute([self.run_id])?;
         Ok(self.counts)
     }

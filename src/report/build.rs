@@ -10,7 +10,7 @@ use super::cell::{Better, Cell, Change};
 use super::headline::{self, MetricSelection};
 use super::{GroupProofTime, GroupReport, MetricRow, Report, RunInfo, Totals, detail, proof_time};
 use crate::db::queries;
-use crate::model::{GroupProofRow, GroupStatRow, RunRow};
+use crate::model::{GroupProofRow, GroupStatRow, RunRow, weight};
 
 /// How a report is shaped, validated.
 #[derive(Clone, Debug)]
@@ -197,7 +197,7 @@ pub fn build(
                 &head_stats,
                 &base_stats,
                 compared,
-                weight == 0,
+                weight == weight::APP,
                 &options.metrics,
             );
             let mut phases: Vec<Option<String>> = vec![None];
@@ -209,7 +209,7 @@ pub fn build(
             GroupReport {
                 name: name.to_string(),
                 weight,
-                keygen: weight == 6,
+                keygen: weight == weight::KEYGEN,
                 change,
                 proof_time,
                 phases,

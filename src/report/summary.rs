@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::cell::{Better, Cell};
 use super::regress::{Regression, Threshold};
 use super::{GroupReport, Report, RunInfo};
+use crate::model::weight;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
@@ -126,9 +127,9 @@ fn row(report: &Report, link: Option<String>) -> SummaryRow {
     let app = report
         .groups
         .iter()
-        .find(|g| g.weight == 0 && g.name == report.name)
-        .or_else(|| report.groups.iter().find(|g| g.weight == 0));
-    let leaf = report.groups.iter().find(|g| g.name == "leaf");
+        .find(|g| g.weight == weight::APP && g.name == report.name)
+        .or_else(|| report.groups.iter().find(|g| g.weight == weight::APP));
+    let leaf = report.groups.iter().find(|g| g.weight == weight::LEAF);
     let proof_ms = |group: Option<&GroupReport>| {
         group
             .and_then(|g| g.proof_time.as_ref())

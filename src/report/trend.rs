@@ -4,16 +4,7 @@
 use serde::Serialize;
 
 use super::cell::{Better, Cell};
-
-/// One run's value of the metric.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TrendInput {
-    pub run_id: i64,
-    pub commit_sha: Option<String>,
-    pub branch: Option<String>,
-    pub created_at: String,
-    pub value: f64,
-}
+use crate::model::SeriesPoint;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Trend {
@@ -50,7 +41,7 @@ pub fn build(
     metric: &str,
     stat: &str,
     branch: Option<&str>,
-    inputs: &[TrendInput],
+    inputs: &[SeriesPoint],
 ) -> Trend {
     let better = Better::for_metric(metric);
     let largest = largest_step(&inputs.iter().map(|i| i.value).collect::<Vec<_>>());

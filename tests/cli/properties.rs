@@ -125,9 +125,9 @@ proptest! {
         let path = dir.path().join("random.json");
         std::fs::write(&path, render(&entries)).unwrap();
         let mut conn = prof::db::open(&dir.path().join("p.db"), prof::db::Access::ReadWrite).unwrap();
-        let options = prof::ingest::IngestOptions { created_at: "2026-01-01T00:00:00Z".into(), ..Default::default() };
-        let run_id = match prof::ingest::ingest_file(&mut conn, &path, &options).unwrap() {
-            prof::ingest::Outcome::Created { run_id, .. } | prof::ingest::Outcome::Existing { run_id, .. } => run_id,
+        let options = prof::ingest_pipeline::IngestOptions { created_at: "2026-01-01T00:00:00Z".into(), ..Default::default() };
+        let run_id = match prof::ingest_pipeline::ingest_file(&mut conn, &path, &options).unwrap() {
+            prof::ingest_pipeline::Outcome::Created { run_id, .. } | prof::ingest_pipeline::Outcome::Existing { run_id, .. } => run_id,
         };
         let expected = group_stats(&load(&path));
         let stored: Vec<(String, String, i64, f64, f64, f64)> = rows(&conn, "SELECT group_name, metric, count, sum, min, max FROM group_stats WHERE run_id = ?1", [run_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)));

@@ -562,7 +562,7 @@ fn hostile_inputs_are_stored_or_refused_without_a_crash() {
 }
 
 #[test]
-fn a_database_from_schema_version_one_upgrades_in_place_with_its_data() {
+fn a_database_from_schema_version_one_is_read_only_after_prof_migrate() {
     let sandbox = Sandbox::new();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1.db");
     std::fs::copy(&fixture, sandbox.db()).unwrap();
@@ -575,7 +575,37 @@ fn a_database_from_schema_version_one_upgrades_in_place_with_its_data() {
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     );
-    // A reading command upgrades it, and the old runs read as they did.
+    // Reading commands say what to do and change nothing.
+    let bytes = std::fs::read(sandbox.db()).unwrap();
+    for args in [
+        vec!["runs"],
+        vec!["compare", "1", "2"],
+        vec!["show", "2"],
+        vec!["trend", "total_proof_time_ms", "--group", "leaf"],
+        vec!["report", "--commit", "2222222"],
+    ] {
+        let output = sandbox.prof().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("schema version 1") && stderr.contains("prof migrate"),
+            "{stderr}"
+        );
+        assert!(
+            std::fs::read(sandbox.db()).unwrap() == bytes,
+            "{args:?} wrote"
+        );
+    }
+    let output = sandbox.prof().arg("migrate").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let latest = prof::db::latest_schema_version();
+    assert!(
+        stderr.contains(&format!("from schema version 1 to {latest}")),
+        "{stderr}"
+    );
+    assert_eq!(version(&sandbox), latest);
     let output = sandbox
         .prof()
         .args(["runs", "--format", "json"])
@@ -586,7 +616,6 @@ fn a_database_from_schema_version_one_upgrades_in_place_with_its_data() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(version(&sandbox), prof::db::latest_schema_version());
     let runs: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(runs[0]["serial_s"], 52.438);
     let after: Vec<(i64, String, String)> = rows(
@@ -596,13 +625,52 @@ fn a_database_from_schema_version_one_upgrades_in_place_with_its_data() {
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     );
     assert_eq!(before, after);
+    // The migrations rebuilt every stored aggregate from the views: the old
+    // runs now hold exactly what a fresh ingest of their files stores.
+    let fresh = Sandbox::new();
+    for (file, commit) in [
+        ("metrics.prev.example.json", "1111111"),
+        ("metrics.example.json", "2222222"),
+    ] {
+        fresh.ingest(
+            &shared_data(file),
+            &["--commit", commit, "--branch", "main"],
+        );
+    }
+    for table in [
+        "group_stats_store",
+        "group_proof_time_store",
+        "run_proofs_store",
+        "derived_proof_times_store",
+        "derived_blob_times_store",
+    ] {
+        let content = |sandbox: &Sandbox| {
+            rows(
+                &sandbox.conn(),
+                &format!("SELECT * FROM {table} ORDER BY 1, 2, 3"),
+                [],
+                |r| {
+                    (0..r.as_ref().column_count())
+                        .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
+                        .collect::<Result<Vec<_>, _>>()
+                },
+            )
+        };
+        let migrated = content(&sandbox);
+        assert!(
+            !migrated.is_empty() || table == "derived_blob_times_store",
+            "{table}"
+        );
+        assert_eq!(migrated, content(&fresh), "{table}");
+    }
     // What version 2 added works on the old runs: metric_history and trend.
     assert_eq!(
         count(
             &sandbox,
             "SELECT COUNT(*) FROM metric_history WHERE metric = 'total_proof_time_ms'"
         ),
-        2
+        4,
+        "the app group's measured proof times and leaf's estimated ones"
     );
     sandbox
         .prof()

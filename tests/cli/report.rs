@@ -346,6 +346,8 @@ fn trend_lists_runs_oldest_first_with_steps_and_a_sparkline() {
             "total_proof_time_ms",
             "--name",
             "ecrecover_program",
+            "--group",
+            "ecrecover_program",
             "--format",
             "csv",
             "--branch",
@@ -372,7 +374,9 @@ fn trend_lists_runs_oldest_first_with_steps_and_a_sparkline() {
         ],
     ))
     .unwrap();
-    assert_eq!(json["points"].as_array().unwrap().len(), 2);
+    // Without --branch the trend keeps to the newest run's branch.
+    assert_eq!(json["points"].as_array().unwrap().len(), 1);
+    assert_eq!(json["branch"], "pr-7");
     assert_eq!(json["stat"], "max");
     let last = summary_of(
         &sandbox,
@@ -380,6 +384,8 @@ fn trend_lists_runs_oldest_first_with_steps_and_a_sparkline() {
             "trend",
             "total_proof_time_ms",
             "--name",
+            "ecrecover_program",
+            "--group",
             "ecrecover_program",
             "--last",
             "1",

@@ -221,7 +221,7 @@ mod tests {
             {"labels": [["group", "leaf"], ["opcode", "ADD"], ["cycle_tracker_span", "a;b"]], "metric": "frequency", "value": "2"},
             {"labels": [["group", "leaf"], ["opcode", "ADD"], ["cycle_tracker_span", "a;c"]], "metric": "frequency", "value": "3"},
             {"labels": [["opcode", "MUL"], ["group", "leaf"], ["dsl_ir", "x"]], "metric": "frequency", "value": "7"}]}"#;
-        let run_id = crate::ingest::ingest_bytes_for_tests(&mut conn, file.as_bytes());
+        let run_id = crate::ingest_pipeline::ingest_bytes_for_tests(&mut conn, file.as_bytes());
         let mut index = Index::new(&conn).unwrap();
         index.add_run(run_id, Side::Head).unwrap();
         let tables = detailed_tables(&index, false);

@@ -1,4 +1,5 @@
-//! `prof ingest`: each metrics file becomes one run, in one transaction.
+//! The ingest pipeline behind `prof ingest` and `prof legacy`: each metrics
+//! file becomes one run, in one transaction.
 //!
 //! Files are memory-mapped and parsed on one thread while the other writes
 //! to SQLite, so both cores work: within a large file the two overlap batch
@@ -147,7 +148,7 @@ fn clone_error(error: &Error) -> Error {
             path: path.clone(),
             detail: detail.clone(),
         },
-        other => Error::usage(other.to_string()),
+        other => Error::internal(format!("an input error of an unexpected kind: {other}")),
     }
 }
 
@@ -302,7 +303,7 @@ fn write_file(
                 *done = true;
                 break (parsed, sha256);
             }
-            Err(_) => return Err(Error::usage("the parser stopped unexpectedly")),
+            Err(_) => return Err(Error::internal("the parser thread stopped unexpectedly")),
         }
     };
     if let Err(parse_error) = parsed {

@@ -1,0 +1,171 @@
+//! Tests of the schema as a whole: per-run queries are index lookups, a
+//! migration that corrects a definition rebuilds the stored rows, and the
+//! weights Rust names are the ones the view gives.
+
+use rusqlite::Connection;
+
+use super::embedded;
+use crate::ingest_pipeline::ingest_bytes_for_tests;
+use crate::model::weight;
+
+/// A metrics file whose groups carry every stage name of SEMANTICS, older
+/// ones included, each with a proof time.
+fn stages_file() -> String {
+    let groups = [
+        "fib",
+        "leaf_verifier",
+        "internal_verifier_height_0",
+        "root_verifier",
+        "halo2_verifier",
+        "halo2_outer",
+        "halo2_wrapper",
+        "app_keygen",
+    ];
+    let entries: Vec<String> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, group)| {
+            format!(
+                r#"{{"labels": [["group", "{group}"], ["segment", "0"]], "metric": "total_proof_time_ms", "value": "{}"}},
+                   {{"labels": [["group", "{group}"], ["segment", "1"]], "metric": "total_proof_time_ms", "value": "{}"}}"#,
+                10 * (i + 1),
+                10 * (i + 1) + 1
+            )
+        })
+        .collect();
+    format!(r#"{{"gauge": [{}]}}"#, entries.join(","))
+}
+
+fn migrate_to(conn: &mut Connection, version: i32) {
+    embedded::migrations::runner()
+        .set_target(refinery::Target::Version(version))
+        .run(conn)
+        .expect("the embedded migrations apply");
+}
+
+fn weights(conn: &Connection, run: i64) -> Vec<(String, i64)> {
+    let mut statement = conn
+        .prepare(
+            "SELECT group_name, weight FROM group_proof_time WHERE run_id = ?1 ORDER BY group_name",
+        )
+        .unwrap();
+    let rows = statement
+        .query_map([run], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    rows.collect::<rusqlite::Result<_>>().unwrap()
+}
+
+#[test]
+fn the_prefix_migration_rebuilds_the_stored_rows_of_old_runs() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    migrate_to(&mut conn, 3);
+    let run = ingest_bytes_for_tests(&mut conn, stages_file().as_bytes());
+    let before = weights(&conn, run);
+    assert!(
+        before.contains(&("leaf_verifier".to_string(), weight::APP)),
+        "exact names made older stages app groups: {before:?}"
+    );
+    migrate_to(&mut conn, 4);
+    let expected = vec![
+        ("fib".to_string(), weight::APP),
+        ("halo2_outer".to_string(), weight::HALO2_OUTER),
+        ("halo2_verifier".to_string(), weight::HALO2_OUTER),
+        ("halo2_wrapper".to_string(), weight::HALO2_WRAPPER),
+        ("internal_verifier_height_0".to_string(), weight::INTERNAL),
+        ("leaf_verifier".to_string(), weight::LEAF),
+        ("root_verifier".to_string(), weight::ROOT),
+    ];
+    assert_eq!(weights(&conn, run), expected, "keygen stays out");
+    // The rebuilt rows are what an ingest at the new version stores.
+    let mut fresh = crate::db::open_in_memory();
+    let fresh_run = ingest_bytes_for_tests(&mut fresh, stages_file().as_bytes());
+    let stats = |conn: &Connection, run: i64| -> Vec<(String, i64, String, f64)> {
+        let mut statement = conn
+            .prepare("SELECT group_name, weight, metric, sum FROM group_stats WHERE run_id = ?1 ORDER BY 1, 3")
+            .unwrap();
+        let rows = statement
+            .query_map([run], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    assert_eq!(stats(&conn, run), stats(&fresh, fresh_run));
+    let scope: i64 = conn
+        .query_row("SELECT COUNT(*) FROM aggregate_scope", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(scope, 0, "the scope is empty outside a write");
+}
+
+#[test]
+fn the_named_weights_are_the_ones_the_view_gives() {
+    let mut conn = crate::db::open_in_memory();
+    let run = ingest_bytes_for_tests(&mut conn, stages_file().as_bytes());
+    let stored: Vec<(String, i64)> = {
+        let mut statement = conn
+            .prepare("SELECT group_name, weight FROM group_weights ORDER BY group_name")
+            .unwrap();
+        let rows = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let named = [
+        ("app_keygen", weight::KEYGEN),
+        ("fib", weight::APP),
+        ("halo2_outer", weight::HALO2_OUTER),
+        ("halo2_verifier", weight::HALO2_OUTER),
+        ("halo2_wrapper", weight::HALO2_WRAPPER),
+        ("internal_verifier_height_0", weight::INTERNAL),
+        ("leaf_verifier", weight::LEAF),
+        ("root_verifier", weight::ROOT),
+    ];
+    let named: Vec<(String, i64)> = named.iter().map(|(g, w)| (g.to_string(), *w)).collect();
+    assert_eq!(stored, named);
+    let app_groups: Vec<String> = conn
+        .prepare("SELECT DISTINCT group_name FROM group_stats WHERE run_id = ?1 AND weight = ?2")
+        .unwrap()
+        .query_map(rusqlite::params![run, weight::APP], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(app_groups, vec!["fib".to_string()]);
+}
+
+#[test]
+fn per_run_queries_are_index_lookups() {
+    let mut conn = crate::db::open_in_memory();
+    // A history of a few runs, so no plan is a scan because a table is empty.
+    for _ in 0..3 {
+        ingest_bytes_for_tests(&mut conn, stages_file().as_bytes());
+    }
+    let stored_tables = [
+        "samples",
+        "group_stats_store",
+        "group_proof_time_store",
+        "run_proofs_store",
+        "derived_proof_times_store",
+        "derived_blob_times_store",
+        "label_sets",
+        "label_values",
+    ];
+    for (name, sql) in super::queries::PER_RUN_QUERIES {
+        let mut statement = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut rows = statement.raw_query();
+        let mut plan = Vec::new();
+        while let Some(row) = rows.next().unwrap() {
+            plan.push(row.get::<_, String>(3).unwrap());
+        }
+        for step in &plan {
+            for table in stored_tables {
+                assert!(
+                    !(step.starts_with(&format!("SCAN {table}"))
+                        || step.starts_with("SCAN") && step.contains(&format!(" {table} "))),
+                    "{name} scans {table}: {plan:?}"
+                );
+            }
+        }
+        let searches = plan.iter().any(|s| s.starts_with("SEARCH"));
+        assert!(searches, "{name} looks nothing up by index: {plan:?}");
+    }
+}
