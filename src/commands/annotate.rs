@@ -38,18 +38,20 @@ pub fn exclude(cli: &Cli, args: &ExcludeArgs) -> Result<ExitCode> {
     );
     if args.undo {
         if annotations::unexclude(&conn, run.id).map_err(sql)? {
-            eprintln!("prof: {label} counts again");
+            crate::note!("prof: {label} counts again");
         } else {
-            eprintln!("prof: {label} was not excluded; nothing changed");
+            crate::note!("prof: {label} was not excluded; nothing changed");
         }
     } else {
         let reason = reason.expect("clap requires --reason without --undo");
         annotations::exclude(&conn, run.id, reason, &stamp).map_err(sql)?;
-        eprintln!(
+        crate::note!(
             "prof: {label} excluded by {}: {reason} (undo with `prof exclude {} --undo`)",
-            stamp.by, run.id
+            stamp.by,
+            run.id
         );
     }
+    db::checkpoint(&conn, &db_path)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -116,12 +118,13 @@ pub fn ack(cli: &Cli, args: &AckArgs) -> Result<ExitCode> {
         stamp,
     };
     let id = annotations::ack(&conn, &ack).map_err(sql)?;
-    eprintln!(
+    crate::note!(
         "prof: acknowledged {} at {} (ack {id}, by {}): {reason}",
         series_id(&ack.name, &ack.group_name, &ack.metric),
         short(&ack.commit_sha),
         ack.stamp.by
     );
+    db::checkpoint(&conn, &db_path)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -15,15 +15,15 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
     db::checkpoint(&conn, &db_path)?;
     let latest = db::latest_schema_version();
     match before {
-        Some(version) if version == latest => eprintln!(
+        Some(version) if version == latest => crate::note!(
             "prof: {}: already at schema version {latest}; nothing to do",
             db_path.display()
         ),
-        Some(version) => eprintln!(
+        Some(version) => crate::note!(
             "prof: {}: upgraded from schema version {version} to {latest}",
             db_path.display()
         ),
-        None => eprintln!(
+        None => crate::note!(
             "prof: {}: created at schema version {latest}",
             db_path.display()
         ),

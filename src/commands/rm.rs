@@ -34,6 +34,7 @@ pub fn run(cli: &Cli, args: &RmArgs) -> Result<ExitCode> {
         )),
         RemoveError::Sqlite(e) => error::sqlite(&db_path, &e),
     })?;
+    db::checkpoint(&conn, &db_path)?;
     let mut text = String::new();
     for run in &removed {
         text += &format!(

@@ -176,7 +176,7 @@ pub fn checkpoint(conn: &Connection, path: &Path) -> Result<()> {
     })
     .map_err(|e| error::sqlite(path, &e))?;
     if busy != 0 && checkpointed < log_frames {
-        eprintln!(
+        crate::note!(
             "prof: {}: a reader kept an older snapshot open, so the last {} pages are stored \
              in the -wal file but not yet in the database file (copy the database with its \
              -wal file, or run any writing prof command again once readers finish)",
