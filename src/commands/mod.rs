@@ -3,10 +3,12 @@
 //! [`Error`]s that `main` prints as one line.
 
 pub mod compare;
+pub mod flamegraph;
 pub mod ingest;
 pub mod legacy;
 pub mod report;
 pub mod runs;
+pub mod site;
 pub mod trend;
 
 use std::process::ExitCode;
@@ -24,6 +26,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Report(args) => report::run(cli, args),
         Command::Trend(args) => trend::run(cli, args),
         Command::Legacy(args) => legacy::run(cli, args),
+        Command::Flamegraph(args) => flamegraph::run(cli, args),
+        Command::Site(args) => site::run(cli, args),
     }
 }
 

@@ -118,10 +118,13 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
             std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, &e))?;
             write_file(&dir.join("summary.md"), &text)?;
             let mut benchmarks = bmf::Benchmarks::new();
-            for report in &mut reports {
+            for (report, head) in reports.iter_mut().zip(&heads) {
                 bmf::add_report(&mut benchmarks, &report.name.clone(), report);
                 let path: PathBuf = dir.join(format!("{}.md", file_name(&report.name)));
                 write_markdown(report, &path, args.templates.as_deref())?;
+                if !args.no_flamegraphs {
+                    crate::flame::write::link_from_markdown(&conn, head, dir, &path, &db_path)?;
+                }
             }
             write_file(&dir.join("bmf.json"), &bmf::to_json(&benchmarks))?;
             eprintln!(

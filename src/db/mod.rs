@@ -3,7 +3,9 @@
 //! [`writer`]; what the numbers mean lives in `migrations/` as views.
 
 mod aggregates;
+pub mod flame;
 pub mod queries;
+pub mod site;
 pub mod writer;
 
 use std::path::Path;

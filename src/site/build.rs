@@ -1,0 +1,371 @@
+//! Fills the site's view model from the store: a branch's history read in
+//! bulk ([`History::read`]), then the index, each benchmark page and each
+//! run page.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::chart::{self, SeriesInput};
+use super::{BenchmarkPage, GroupCharts, IndexPage, IndexRow, Latest, Marker, RunPage, SiteRun};
+use crate::db::{queries, site as sql};
+use crate::flame::file_component;
+use crate::report::build::{self as report_build, ReportOptions};
+use crate::report::headline::{HEADLINE_METRICS, MetricSelection};
+
+/// The site's page for benchmark `name`, relative to the site's root.
+pub fn benchmark_path(name: &str) -> String {
+    format!("bench/{}.html", file_component(name))
+}
+
+/// The site's page for run `id`, relative to the site's root.
+pub fn run_path(id: i64) -> String {
+    format!("runs/{id}.html")
+}
+
+/// One benchmark's history on the branch.
+pub struct BenchmarkHistory {
+    pub name: String,
+    /// Runs in order, each with the run before it on the branch (even when
+    /// that one is outside `--last`).
+    pub runs: Vec<(SiteRun, Option<SiteRun>, String)>,
+    /// (serial s, parallel s) per run id.
+    pub totals: HashMap<i64, (f64, f64)>,
+    /// group → (weight, per run id (serial ms, parallel ms)).
+    pub group_times: BTreeMap<String, (i64, HashMap<i64, (f64, f64)>)>,
+    /// (group, metric) → per run id sum.
+    pub metric_sums: BTreeMap<(String, String), HashMap<i64, f64>>,
+    pub markers: Vec<Marker>,
+    pub verdict: Option<String>,
+}
+
+pub struct History {
+    pub branch: String,
+    pub benchmarks: Vec<BenchmarkHistory>,
+}
+
+fn site_run(row: &sql::SiteRunRow) -> SiteRun {
+    let commit = row.commit_sha.clone().unwrap_or_default();
+    SiteRun {
+        id: row.id,
+        commit_short: if commit.is_empty() {
+            "(no commit)".to_string()
+        } else {
+            commit.chars().take(8).collect()
+        },
+        commit,
+        created_at: row.created_at.clone(),
+        date: row.created_at.chars().take(10).collect(),
+    }
+}
+
+impl History {
+    /// Reads the branch's history: a handful of queries, whatever its length.
+    pub fn read(conn: &Connection, branch: &str, last: Option<u32>) -> rusqlite::Result<History> {
+        let all = sql::branch_runs(conn, branch, None)?;
+        let shown: std::collections::HashSet<i64> = sql::branch_runs(conn, branch, last)?
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        let mut benchmarks: Vec<BenchmarkHistory> = Vec::new();
+        let mut previous: Option<&sql::SiteRunRow> = None;
+        let mut index_of: HashMap<i64, usize> = HashMap::new();
+        for row in &all {
+            if benchmarks.last().is_none_or(|b| b.name != row.name) {
+                previous = None;
+                benchmarks.push(BenchmarkHistory {
+                    name: row.name.clone(),
+                    runs: Vec::new(),
+                    totals: HashMap::new(),
+                    group_times: BTreeMap::new(),
+                    metric_sums: BTreeMap::new(),
+                    markers: super::markers::for_benchmark(conn, &row.name, branch)?,
+                    verdict: super::markers::latest_verdict(conn, &row.name, branch)?,
+                });
+            }
+            if shown.contains(&row.id) {
+                let bench = benchmarks.last_mut().expect("pushed above");
+                // The key of a run page: what it is built from. Runs are
+                // immutable once stored, so their ids and content hashes
+                // say whether the page can change.
+                let key = format!(
+                    "{}:{}|{}",
+                    row.id,
+                    row.content_sha256,
+                    previous
+                        .map(|p| format!("{}:{}", p.id, p.content_sha256))
+                        .unwrap_or_default()
+                );
+                bench
+                    .runs
+                    .push((site_run(row), previous.map(site_run), key));
+                index_of.insert(row.id, benchmarks.len() - 1);
+            }
+            previous = Some(row);
+        }
+        for (run_id, serial, parallel) in sql::branch_run_totals(conn, branch)? {
+            if let Some(&b) = index_of.get(&run_id) {
+                benchmarks[b].totals.insert(run_id, (serial, parallel));
+            }
+        }
+        for (run_id, row) in sql::branch_group_proof_times(conn, branch)? {
+            if let Some(&b) = index_of.get(&run_id) {
+                benchmarks[b]
+                    .group_times
+                    .entry(row.group_name)
+                    .or_insert_with(|| (row.weight, HashMap::new()))
+                    .1
+                    .insert(run_id, (row.serial_ms, row.parallel_ms));
+            }
+        }
+        // Proof time has its own chart; the others are the headline list.
+        let metrics: Vec<&str> = HEADLINE_METRICS
+            .iter()
+            .copied()
+            .filter(|m| *m != "total_proof_time_ms")
+            .collect();
+        for (run_id, group, metric, sum) in sql::branch_metric_sums(conn, branch, &metrics)? {
+            if let Some(&b) = index_of.get(&run_id) {
+                benchmarks[b]
+                    .metric_sums
+                    .entry((group, metric))
+                    .or_default()
+                    .insert(run_id, sum);
+            }
+        }
+        benchmarks.retain(|b| !b.runs.is_empty());
+        Ok(History {
+            branch: branch.to_string(),
+            benchmarks,
+        })
+    }
+}
+
+fn latest(values: &[Option<f64>]) -> Option<Latest> {
+    let value = (*values.last()?)?;
+    let pct = values
+        .len()
+        .checked_sub(2)
+        .and_then(|i| values[i])
+        .filter(|base| *base != 0.0)
+        .map(|base| 100.0 * (value / base - 1.0));
+    let class = match pct {
+        Some(p) if p >= 0.1 => "worse",
+        Some(p) if p <= -0.1 => "better",
+        _ => "same",
+    };
+    Some(Latest {
+        value,
+        pct,
+        class: class.to_string(),
+    })
+}
+
+fn totals_series(bench: &BenchmarkHistory) -> Vec<SeriesInput> {
+    let pick = |f: fn(&(f64, f64)) -> f64| {
+        bench
+            .runs
+            .iter()
+            .map(|(run, _, _)| bench.totals.get(&run.id).map(f))
+            .collect()
+    };
+    vec![
+        SeriesInput {
+            label: "serial".into(),
+            values: pick(|t| t.0),
+        },
+        SeriesInput {
+            label: "parallel".into(),
+            values: pick(|t| t.1),
+        },
+    ]
+}
+
+fn runs_of(bench: &BenchmarkHistory) -> Vec<SiteRun> {
+    bench.runs.iter().map(|(run, _, _)| run.clone()).collect()
+}
+
+/// The index: a row per benchmark with its small trend chart.
+pub fn index_page(history: &History) -> IndexPage {
+    let benchmarks = history
+        .benchmarks
+        .iter()
+        .map(|bench| {
+            let runs = runs_of(bench);
+            let series = totals_series(bench);
+            let chart = chart::chart(
+                "proof time",
+                "s",
+                &runs,
+                &series,
+                &bench.markers,
+                true,
+                &|id| run_path(id),
+            );
+            let latest_run = runs.last().cloned();
+            IndexRow {
+                name: bench.name.clone(),
+                href: benchmark_path(&bench.name),
+                runs: runs.len(),
+                chart,
+                latest_run_href: latest_run.as_ref().map(|r| run_path(r.id)),
+                latest_run,
+                serial_s: latest(&series[0].values),
+                parallel_s: latest(&series[1].values),
+                verdict: bench.verdict.clone(),
+                markers: bench.markers.clone(),
+            }
+        })
+        .collect();
+    IndexPage {
+        branch: history.branch.clone(),
+        benchmarks,
+    }
+}
+
+/// A benchmark's page: total proof time, then per group its proof time and
+/// each headline metric it has.
+pub fn benchmark_page(history: &History, bench: &BenchmarkHistory) -> BenchmarkPage {
+    let runs = runs_of(bench);
+    let href = |id: i64| format!("../{}", run_path(id));
+    let totals = chart::chart(
+        "Total proof time",
+        "s",
+        &runs,
+        &totals_series(bench),
+        &bench.markers,
+        false,
+        &href,
+    );
+    let mut groups: Vec<(&String, &(i64, HashMap<i64, (f64, f64)>))> =
+        bench.group_times.iter().collect();
+    groups.sort_by(|a, b| (a.1.0, a.0).cmp(&(b.1.0, b.0)));
+    let mut group_names: Vec<String> = groups.iter().map(|(g, _)| (*g).clone()).collect();
+    for (group, _) in bench.metric_sums.keys() {
+        if !group_names.contains(group) {
+            group_names.push(group.clone());
+        }
+    }
+    let groups = group_names
+        .into_iter()
+        .map(|group| {
+            let mut charts = Vec::new();
+            if let Some((_, times)) = bench.group_times.get(&group) {
+                let pick = |f: fn(&(f64, f64)) -> f64| {
+                    runs.iter()
+                        .map(|r| times.get(&r.id).map(|t| f(t) / 1000.0))
+                        .collect()
+                };
+                let series = [
+                    SeriesInput {
+                        label: "serial".into(),
+                        values: pick(|t| t.0),
+                    },
+                    SeriesInput {
+                        label: "parallel".into(),
+                        values: pick(|t| t.1),
+                    },
+                ];
+                charts.push(chart::chart(
+                    "proof time",
+                    "s",
+                    &runs,
+                    &series,
+                    &bench.markers,
+                    false,
+                    &href,
+                ));
+            }
+            for metric in HEADLINE_METRICS {
+                let Some(sums) = bench.metric_sums.get(&(group.clone(), metric.to_string())) else {
+                    continue;
+                };
+                let series = [SeriesInput {
+                    label: "sum".to_string(),
+                    values: runs.iter().map(|r| sums.get(&r.id).copied()).collect(),
+                }];
+                charts.push(chart::chart(
+                    metric,
+                    unit_of(metric),
+                    &runs,
+                    &series,
+                    &bench.markers,
+                    false,
+                    &href,
+                ));
+            }
+            GroupCharts { group, charts }
+        })
+        .collect();
+    BenchmarkPage {
+        name: bench.name.clone(),
+        branch: history.branch.clone(),
+        runs: runs.len(),
+        totals,
+        groups,
+        recent: runs.iter().rev().take(20).cloned().collect(),
+        markers: bench.markers.clone(),
+    }
+}
+
+/// The unit a metric's name says it has.
+fn unit_of(metric: &str) -> &'static str {
+    if metric.ends_with("_ms") {
+        "ms"
+    } else if metric.ends_with("/s") {
+        "M insn/s"
+    } else if metric.ends_with("cells_used") {
+        "cells"
+    } else if metric.ends_with("insns") {
+        "instructions"
+    } else {
+        ""
+    }
+}
+
+/// A run's page: `compare` against the run before it on the branch, as
+/// HTML from the same view model and templates as the Markdown report.
+pub fn run_page(
+    conn: &Connection,
+    db_path: &Path,
+    bench: &str,
+    branch: &str,
+    run: &SiteRun,
+    base: Option<&SiteRun>,
+) -> crate::error::Result<RunPage> {
+    use crate::render::Exporter;
+    let sqlerr = |e: rusqlite::Error| crate::error::sqlite(db_path, &e);
+    let head_row = queries::run(conn, run.id).map_err(sqlerr)?;
+    let base_row = match base {
+        Some(b) => queries::run(conn, b.id).map_err(sqlerr)?,
+        None => None,
+    };
+    let head_row = head_row.ok_or_else(|| {
+        crate::error::Error::database(db_path, format!("run {} vanished while reading", run.id))
+    })?;
+    let options = ReportOptions {
+        num_devices: 16,
+        proofs_per_device: 2,
+        metrics: MetricSelection::Headline,
+        details: false,
+    };
+    let report =
+        report_build::build(conn, base_row.as_ref(), &head_row, &options).map_err(sqlerr)?;
+    let markdown = crate::render::markdown::Markdown {
+        templates: None,
+        detailed_file: None,
+    }
+    .render(&report)?
+    .main;
+    Ok(RunPage {
+        name: bench.to_string(),
+        run: run.clone(),
+        branch: branch.to_string(),
+        benchmark_href: format!("../{}", benchmark_path(bench)),
+        base: base.cloned(),
+        compare_html: super::templates::markdown_to_html(&markdown),
+        flamegraphs: Vec::new(),
+        flamegraph_note: None,
+    })
+}
