@@ -2,6 +2,7 @@
 //! directory from [`support::Sandbox`] and runs the real `prof` binary in it.
 
 mod compare;
+mod flamegraph;
 mod ingest;
 mod properties;
 mod reliability;
