@@ -21,6 +21,7 @@ struct Job<'a> {
     bench: &'a str,
     run: &'a SiteRun,
     base: Option<&'a SiteRun>,
+    base_has_page: bool,
     key: String,
 }
 
@@ -59,6 +60,8 @@ pub fn run(cli: &Cli, args: &SiteArgs) -> Result<ExitCode> {
     let flames = if args.no_flamegraphs { "none" } else { "all" };
     let mut jobs = Vec::new();
     for bench in &history.benchmarks {
+        let shown: std::collections::HashSet<i64> =
+            bench.runs.iter().map(|(r, _, _)| r.id).collect();
         for (run, base, key) in &bench.runs {
             let key = format!("{key}|{flames}");
             if !site.unchanged(&run_path(run.id), &key) {
@@ -66,6 +69,7 @@ pub fn run(cli: &Cli, args: &SiteArgs) -> Result<ExitCode> {
                     bench: &bench.name,
                     run,
                     base: base.as_ref(),
+                    base_has_page: base.as_ref().is_some_and(|b| shown.contains(&b.id)),
                     key,
                 });
             }
@@ -125,6 +129,7 @@ fn build_run_pages(
                 return Ok(());
             };
             let mut page = build::run_page(&conn, db_path, job.bench, branch, job.run, job.base)?;
+            page.base_has_page = job.base_has_page;
             let mut files = Vec::new();
             if flamegraphs {
                 let relative = format!("{FLAMEGRAPH_DIR}/{}", job.run.id);

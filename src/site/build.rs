@@ -89,8 +89,9 @@ impl History {
                 // The key of a run page: what it is built from. Runs are
                 // immutable once stored, so their ids and content hashes
                 // say whether the page can change.
+                let base_shown = previous.is_some_and(|p| shown.contains(&p.id));
                 let key = format!(
-                    "{}:{}|{}",
+                    "{}:{}|{}|{base_shown}",
                     row.id,
                     row.content_sha256,
                     previous
@@ -364,6 +365,7 @@ pub fn run_page(
         branch: branch.to_string(),
         benchmark_href: format!("../{}", benchmark_path(bench)),
         base: base.cloned(),
+        base_has_page: false,
         compare_html: super::templates::markdown_to_html(&markdown),
         flamegraphs: Vec::new(),
         flamegraph_note: None,

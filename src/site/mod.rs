@@ -97,6 +97,8 @@ pub struct RunPage {
     pub branch: String,
     pub benchmark_href: String,
     pub base: Option<SiteRun>,
+    /// The base run has a page of its own (it may be older than `--last`).
+    pub base_has_page: bool,
     /// The `compare` Markdown rendered to HTML: prof's own spans are the
     /// only HTML in it, label text is escaped.
     pub compare_html: String,

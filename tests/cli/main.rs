@@ -8,5 +8,6 @@ mod properties;
 mod reliability;
 mod report;
 mod semantics;
+mod site;
 mod sqlite_shell;
 mod support;
