@@ -43,9 +43,11 @@ pub fn run(cli: &Cli, args: &SiteArgs) -> Result<ExitCode> {
             args.branch
         );
     }
-    let history = History::read(&conn, &args.branch, args.last).map_err(sql)?;
     let mut site = SiteDir::open(dir)?;
+    let history =
+        History::read(&conn, &args.branch, args.last, &mut site.proof_times).map_err(sql)?;
     let env = environment();
+    let fingerprint = crate::site::templates::fingerprint();
     site.put("site.css", &render_page(&env, "site/site.css.j2", &(), "")?)?;
     let index = build::index_page(&history);
     site.put(
@@ -54,8 +56,14 @@ pub fn run(cli: &Cli, args: &SiteArgs) -> Result<ExitCode> {
     )?;
     for bench in &history.benchmarks {
         let page = build::benchmark_page(&history, bench);
-        let html = render_page(&env, "site/benchmark.html.j2", &page, "../")?;
-        site.put(&benchmark_path(&bench.name), &html)?;
+        // Rendering a thousand-run figure costs more than hashing its model.
+        let model = serde_json::to_vec(&page).expect("the page model serialises");
+        let key = format!("{:016x}|{fingerprint}", xxhash_rust::xxh3::xxh3_64(&model));
+        let path = benchmark_path(&bench.name);
+        if !site.unchanged(&path, &key) {
+            let html = render_page(&env, "site/benchmark.html.j2", &page, "../")?;
+            site.put_with_key(&path, &key, &html)?;
+        }
     }
     let flames = if args.no_flamegraphs { "none" } else { "all" };
     let mut jobs = Vec::new();
@@ -63,7 +71,7 @@ pub fn run(cli: &Cli, args: &SiteArgs) -> Result<ExitCode> {
         let shown: std::collections::HashSet<i64> =
             bench.runs.iter().map(|(r, _, _)| r.id).collect();
         for (run, base, key) in &bench.runs {
-            let key = format!("{key}|{flames}");
+            let key = format!("{key}|{flames}|{fingerprint}");
             if !site.unchanged(&run_path(run.id), &key) {
                 jobs.push(Job {
                     bench: &bench.name,

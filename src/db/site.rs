@@ -69,20 +69,6 @@ pub fn branch_group_proof_times(
     rows.collect()
 }
 
-/// `run_totals` of every run on `branch`: (run id, serial s, parallel s).
-pub fn branch_run_totals(
-    conn: &Connection,
-    branch: &str,
-) -> rusqlite::Result<Vec<(i64, f64, f64)>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT run_id, serial_s, parallel_s FROM run_totals
-         WHERE run_id IN (SELECT id FROM runs WHERE branch = ?1)
-         ORDER BY run_id",
-    )?;
-    let rows = statement.query_map([branch], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
-    rows.collect()
-}
-
 /// The sum of each of `metrics` per (run, group) on `branch`, from
 /// `metric_history`: (run id, group, metric, sum).
 pub fn branch_metric_sums(

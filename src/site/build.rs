@@ -8,7 +8,8 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::chart::{self, SeriesInput};
-use super::{BenchmarkPage, GroupCharts, IndexPage, IndexRow, Latest, Marker, RunPage, SiteRun};
+use super::write::GroupTime;
+use super::{BenchmarkPage, IndexPage, IndexRow, Latest, Marker, RunPage, SiteRun};
 use crate::db::{queries, site as sql};
 use crate::flame::file_component;
 use crate::report::build::{self as report_build, ReportOptions};
@@ -62,7 +63,14 @@ fn site_run(row: &sql::SiteRunRow) -> SiteRun {
 
 impl History {
     /// Reads the branch's history: a handful of queries, whatever its length.
-    pub fn read(conn: &Connection, branch: &str, last: Option<u32>) -> rusqlite::Result<History> {
+    /// `proof_times` holds the group proof times of runs read before; the
+    /// shown runs' proof times are left in it.
+    pub fn read(
+        conn: &Connection,
+        branch: &str,
+        last: Option<u32>,
+        proof_times: &mut BTreeMap<i64, Vec<GroupTime>>,
+    ) -> rusqlite::Result<History> {
         let all = sql::branch_runs(conn, branch, None)?;
         let shown: std::collections::HashSet<i64> = sql::branch_runs(conn, branch, last)?
             .iter()
@@ -105,19 +113,48 @@ impl History {
             }
             previous = Some(row);
         }
-        for (run_id, serial, parallel) in sql::branch_run_totals(conn, branch)? {
-            if let Some(&b) = index_of.get(&run_id) {
-                benchmarks[b].totals.insert(run_id, (serial, parallel));
+        proof_times.retain(|id, _| index_of.contains_key(id));
+        let mut missing: Vec<i64> = index_of
+            .keys()
+            .copied()
+            .filter(|id| !proof_times.contains_key(id))
+            .collect();
+        missing.sort_unstable();
+        // A few new runs are read one by one (the view is fast for a bound
+        // run); many are read in one pass over the view.
+        if missing.len() > 200 {
+            for (run_id, row) in sql::branch_group_proof_times(conn, branch)? {
+                if missing.binary_search(&run_id).is_ok() {
+                    proof_times.entry(run_id).or_default().push(group_time(row));
+                }
+            }
+        } else {
+            for &run_id in &missing {
+                let rows = queries::group_proof_times(conn, run_id)?;
+                proof_times.insert(run_id, rows.into_iter().map(group_time).collect());
             }
         }
-        for (run_id, row) in sql::branch_group_proof_times(conn, branch)? {
-            if let Some(&b) = index_of.get(&run_id) {
-                benchmarks[b]
+        for &run_id in index_of.keys() {
+            proof_times.entry(run_id).or_default();
+        }
+        for (run_id, groups) in proof_times.iter() {
+            let Some(&b) = index_of.get(run_id) else {
+                continue;
+            };
+            let bench = &mut benchmarks[b];
+            // run_totals: the sum of the run's group proof times, in seconds.
+            let serial: f64 = groups.iter().map(|g| g.2).sum::<f64>() / 1000.0;
+            let parallel: f64 = groups.iter().map(|g| g.3).sum::<f64>() / 1000.0;
+            if !groups.is_empty() {
+                bench.totals.insert(*run_id, (serial, parallel));
+            }
+            for (group, weight, serial_ms, parallel_ms) in groups {
+                bench
                     .group_times
-                    .entry(row.group_name)
-                    .or_insert_with(|| (row.weight, HashMap::new()))
+                    .entry(group.clone())
+                    .or_insert_with(|| (*weight, HashMap::new()))
                     .1
-                    .insert(run_id, (row.serial_ms, row.parallel_ms));
+                    .insert(*run_id, (*serial_ms, *parallel_ms));
             }
         }
         // Proof time has its own chart; the others are the headline list.
@@ -141,6 +178,10 @@ impl History {
             benchmarks,
         })
     }
+}
+
+fn group_time(row: crate::model::GroupProofRow) -> GroupTime {
+    (row.group_name, row.weight, row.serial_ms, row.parallel_ms)
 }
 
 fn latest(values: &[Option<f64>]) -> Option<Latest> {
@@ -195,15 +236,7 @@ pub fn index_page(history: &History) -> IndexPage {
         .map(|bench| {
             let runs = runs_of(bench);
             let series = totals_series(bench);
-            let chart = chart::chart(
-                "proof time",
-                "s",
-                &runs,
-                &series,
-                &bench.markers,
-                true,
-                &|id| run_path(id),
-            );
+            let chart = chart::chart("proof time", "s", &runs, &series, &bench.markers, true);
             let latest_run = runs.last().cloned();
             IndexRow {
                 name: bench.name.clone(),
@@ -225,86 +258,80 @@ pub fn index_page(history: &History) -> IndexPage {
     }
 }
 
-/// A benchmark's page: total proof time, then per group its proof time and
-/// each headline metric it has.
+/// A benchmark's page: one figure of total proof time, then per group its
+/// proof time and each headline metric it has, over the same runs.
 pub fn benchmark_page(history: &History, bench: &BenchmarkHistory) -> BenchmarkPage {
     let runs = runs_of(bench);
-    let href = |id: i64| format!("../{}", run_path(id));
-    let totals = chart::chart(
-        "Total proof time",
+    let mut panels = vec![chart::chart(
+        "total proof time",
         "s",
         &runs,
         &totals_series(bench),
         &bench.markers,
         false,
-        &href,
-    );
-    let mut groups: Vec<(&String, &(i64, HashMap<i64, (f64, f64)>))> =
-        bench.group_times.iter().collect();
-    groups.sort_by(|a, b| (a.1.0, a.0).cmp(&(b.1.0, b.0)));
+    )];
+    let mut groups: Vec<(&String, i64)> = bench
+        .group_times
+        .iter()
+        .map(|(g, (weight, _))| (g, *weight))
+        .collect();
+    groups.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
     let mut group_names: Vec<String> = groups.iter().map(|(g, _)| (*g).clone()).collect();
     for (group, _) in bench.metric_sums.keys() {
         if !group_names.contains(group) {
             group_names.push(group.clone());
         }
     }
-    let groups = group_names
-        .into_iter()
-        .map(|group| {
-            let mut charts = Vec::new();
-            if let Some((_, times)) = bench.group_times.get(&group) {
-                let pick = |f: fn(&(f64, f64)) -> f64| {
-                    runs.iter()
-                        .map(|r| times.get(&r.id).map(|t| f(t) / 1000.0))
-                        .collect()
-                };
-                let series = [
-                    SeriesInput {
-                        label: "serial".into(),
-                        values: pick(|t| t.0),
-                    },
-                    SeriesInput {
-                        label: "parallel".into(),
-                        values: pick(|t| t.1),
-                    },
-                ];
-                charts.push(chart::chart(
-                    "proof time",
-                    "s",
-                    &runs,
-                    &series,
-                    &bench.markers,
-                    false,
-                    &href,
-                ));
-            }
-            for metric in HEADLINE_METRICS {
-                let Some(sums) = bench.metric_sums.get(&(group.clone(), metric.to_string())) else {
-                    continue;
-                };
-                let series = [SeriesInput {
-                    label: "sum".to_string(),
-                    values: runs.iter().map(|r| sums.get(&r.id).copied()).collect(),
-                }];
-                charts.push(chart::chart(
-                    metric,
-                    unit_of(metric),
-                    &runs,
-                    &series,
-                    &bench.markers,
-                    false,
-                    &href,
-                ));
-            }
-            GroupCharts { group, charts }
-        })
-        .collect();
+    for group in &group_names {
+        if let Some((_, times)) = bench.group_times.get(group) {
+            let pick = |f: fn(&(f64, f64)) -> f64| {
+                runs.iter()
+                    .map(|r| times.get(&r.id).map(|t| f(t) / 1000.0))
+                    .collect()
+            };
+            let series = [
+                SeriesInput {
+                    label: "serial".into(),
+                    values: pick(|t| t.0),
+                },
+                SeriesInput {
+                    label: "parallel".into(),
+                    values: pick(|t| t.1),
+                },
+            ];
+            panels.push(chart::chart(
+                &format!("{group} · proof time"),
+                "s",
+                &runs,
+                &series,
+                &bench.markers,
+                false,
+            ));
+        }
+        for metric in HEADLINE_METRICS {
+            let Some(sums) = bench.metric_sums.get(&(group.clone(), metric.to_string())) else {
+                continue;
+            };
+            let series = [SeriesInput {
+                label: "sum".to_string(),
+                values: runs.iter().map(|r| sums.get(&r.id).copied()).collect(),
+            }];
+            panels.push(chart::chart(
+                &format!("{group} · {metric}"),
+                unit_of(metric),
+                &runs,
+                &series,
+                &bench.markers,
+                false,
+            ));
+        }
+    }
     BenchmarkPage {
         name: bench.name.clone(),
         branch: history.branch.clone(),
         runs: runs.len(),
-        totals,
-        groups,
+        groups: group_names,
+        figure: chart::figure(panels, &runs, &|id| format!("../{}", run_path(id))),
         recent: runs.iter().rev().take(20).cloned().collect(),
         markers: bench.markers.clone(),
     }

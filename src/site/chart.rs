@@ -19,14 +19,62 @@ pub struct Tick {
     pub at: f64,
 }
 
+/// A run's column across a figure: hovering shows the run, clicking opens
+/// its page. One per run for all the panels, so a page of many charts over
+/// a thousand runs stays small.
 #[derive(Clone, Debug, Serialize)]
-pub struct Point {
+pub struct Column {
     pub x: f64,
-    pub y: f64,
-    /// The run page, relative to the page the chart is on.
+    pub width: f64,
+    /// The run page, relative to the page the figure is on.
     pub href: String,
-    /// Hover text: commit, date and value.
+    /// Hover text: run, commit and date.
     pub title: String,
+}
+
+/// Charts stacked over one x axis of runs, each at its vertical offset.
+#[derive(Clone, Debug, Serialize)]
+pub struct Figure {
+    pub width: f64,
+    pub height: f64,
+    pub panels: Vec<(f64, Chart)>,
+    pub columns: Vec<Column>,
+    pub top: f64,
+    pub bottom: f64,
+}
+
+/// Stacks `panels` (all drawn over `runs`, full size) into one figure.
+pub fn figure(panels: Vec<Chart>, runs: &[SiteRun], run_href: &dyn Fn(i64) -> String) -> Figure {
+    let mut offset = 0.0;
+    let mut placed = Vec::with_capacity(panels.len());
+    for panel in panels {
+        let height = panel.height;
+        placed.push((offset, panel));
+        offset += height;
+    }
+    let (width, left, right) = placed
+        .first()
+        .map_or((720.0, 70.0, 16.0), |(_, c)| (c.width, c.left, c.right));
+    let n = runs.len().max(2) - 1;
+    let step = (width - left - right) / n as f64;
+    let columns = runs
+        .iter()
+        .enumerate()
+        .map(|(i, run)| Column {
+            x: round1(left + i as f64 * step - step / 2.0),
+            width: round1(step.max(0.5)),
+            href: run_href(run.id),
+            title: format!("run {} · {} · {}", run.id, run.commit_short, run.created_at),
+        })
+        .collect();
+    Figure {
+        width,
+        height: offset,
+        top: placed.first().map_or(0.0, |(_, c)| c.top),
+        bottom: offset - placed.last().map_or(0.0, |(_, c)| c.bottom),
+        panels: placed,
+        columns,
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -35,7 +83,6 @@ pub struct Series {
     /// CSS class choosing its colour: `s0`, `s1`, ...
     pub class: String,
     pub path: String,
-    pub points: Vec<Point>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -62,8 +109,7 @@ pub struct Chart {
     pub markers: Vec<MarkerLine>,
 }
 
-/// The chart of `series` over `runs`. `small` charts (the index) have no
-/// clickable points; `run_href` gives a run's page from the chart's page.
+/// The chart of `series` over `runs`; `small` charts sit in the index.
 pub fn chart(
     title: &str,
     unit: &str,
@@ -71,7 +117,6 @@ pub fn chart(
     series: &[SeriesInput],
     markers: &[Marker],
     small: bool,
-    run_href: &dyn Fn(i64) -> String,
 ) -> Chart {
     let (width, height, left, right, top, bottom) = if small {
         (320.0, 110.0, 48.0, 8.0, 20.0, 22.0)
@@ -106,7 +151,6 @@ pub fn chart(
         .map(|(index, s)| {
             let mut path = String::new();
             let mut pen_down = false;
-            let mut points = Vec::new();
             for (i, value) in s.values.iter().enumerate() {
                 let Some(v) = value.filter(|v| v.is_finite()) else {
                     pen_down = false;
@@ -115,28 +159,11 @@ pub fn chart(
                 let (px, py) = (x(i), y(v));
                 path.push_str(&format!("{}{px},{py} ", if pen_down { "L" } else { "M" }));
                 pen_down = true;
-                if !small {
-                    let run = &runs[i];
-                    points.push(Point {
-                        x: px,
-                        y: py,
-                        href: run_href(run.id),
-                        title: format!(
-                            "run {} · {} · {} · {}: {} {unit}",
-                            run.id,
-                            run.commit_short,
-                            run.date,
-                            s.label,
-                            crate::report::cell::format_decimals(v, 3)
-                        ),
-                    });
-                }
             }
             Series {
                 label: s.label.clone(),
                 class: format!("s{}", index % 6),
                 path: path.trim_end().to_string(),
-                points,
             }
         })
         .collect();

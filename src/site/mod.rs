@@ -70,20 +70,15 @@ pub struct IndexPage {
     pub benchmarks: Vec<IndexRow>,
 }
 
-/// The charts of one group of a benchmark.
-#[derive(Clone, Debug, Serialize)]
-pub struct GroupCharts {
-    pub group: String,
-    pub charts: Vec<Chart>,
-}
-
 #[derive(Clone, Debug, Serialize)]
 pub struct BenchmarkPage {
     pub name: String,
     pub branch: String,
     pub runs: usize,
-    pub totals: Chart,
-    pub groups: Vec<GroupCharts>,
+    /// Its groups, in display order.
+    pub groups: Vec<String>,
+    /// Total proof time, then per group proof time and headline metrics.
+    pub figure: chart::Figure,
     /// The newest runs, newest first, with links.
     pub recent: Vec<SiteRun>,
     pub markers: Vec<Marker>,

@@ -28,6 +28,14 @@ pub const SITE_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/site/run.html.j2"),
     ),
     (
+        "site/chart_macros.svg.j2",
+        include_str!("../../templates/site/chart_macros.svg.j2"),
+    ),
+    (
+        "site/figure.svg.j2",
+        include_str!("../../templates/site/figure.svg.j2"),
+    ),
+    (
         "site/chart.svg.j2",
         include_str!("../../templates/site/chart.svg.j2"),
     ),
@@ -41,6 +49,20 @@ pub const SITE_TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
+/// A hash of prof's version and every site template: part of each page's
+/// key, so a new prof rebuilds pages whose look it changed.
+pub fn fingerprint() -> String {
+    let mut text = String::from(env!("CARGO_PKG_VERSION"));
+    for (name, body) in SITE_TEMPLATES
+        .iter()
+        .chain(crate::render::markdown::EMBEDDED)
+    {
+        text.push_str(name);
+        text.push_str(body);
+    }
+    format!("{:08x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()) as u32)
+}
+
 /// The environment of the site's templates: every `.html` and `.svg`
 /// template escapes what it prints unless marked safe.
 pub fn environment() -> Environment<'static> {
@@ -51,10 +73,7 @@ pub fn environment() -> Environment<'static> {
         .build()
         .expect("the default delimiters are valid");
     env.set_syntax(syntax);
-    for (name, text) in SITE_TEMPLATES {
-        env.add_template(name, text)
-            .expect("the embedded site templates parse");
-    }
+    // Set before the templates are added: each is compiled with it.
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".html.j2") || name.ends_with(".svg.j2") {
             AutoEscape::Html
@@ -62,6 +81,10 @@ pub fn environment() -> Environment<'static> {
             AutoEscape::None
         }
     });
+    for (name, text) in SITE_TEMPLATES {
+        env.add_template(name, text)
+            .expect("the embedded site templates parse");
+    }
     env.add_filter("num", |value: f64| {
         crate::report::cell::format_number(value)
     });
@@ -70,6 +93,15 @@ pub fn environment() -> Environment<'static> {
     });
     env.add_filter("pct", crate::report::cell::format_pct);
     env.add_filter("md", |value: String| crate::render::text::escape(&value));
+    // A name shown in a heading or a table: at most 80 characters, the
+    // whole name in the element's title.
+    env.add_filter("short", |value: String| {
+        if value.chars().count() <= 80 {
+            value
+        } else {
+            format!("{}…", value.chars().take(79).collect::<String>())
+        }
+    });
     env
 }
 
@@ -96,7 +128,11 @@ pub fn markdown_to_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut out = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut out, Parser::new_ext(markdown, options));
-    out
+    // Alignment comes from the stylesheet: a style on every cell would make
+    // ten thousand run pages a third larger. Label text cannot hold these
+    // attributes: its quotes were escaped.
+    out.replace(" style=\"text-align: right\"", "")
+        .replace(" style=\"text-align: left\"", "")
 }
 
 /// The collapsed Markdown list of a run's flamegraphs in `dir` (relative to

@@ -31,10 +31,18 @@ pub struct Entry {
     pub files: Vec<String>,
 }
 
+/// A group's proof time in one run: (group, weight, serial ms, parallel ms).
+pub type GroupTime = (String, i64, f64, f64);
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Manifest {
     version: u32,
     files: BTreeMap<String, Entry>,
+    /// `group_proof_time` of every run the site shows, by run id: stored
+    /// runs never change, and computing that view for ten thousand runs
+    /// costs a second, so a rebuild asks only for the new ones.
+    #[serde(default)]
+    proof_times: BTreeMap<i64, Vec<GroupTime>>,
 }
 
 /// The output directory and what is in it.
@@ -42,6 +50,8 @@ pub struct SiteDir {
     root: PathBuf,
     old: BTreeMap<String, Entry>,
     new: BTreeMap<String, Entry>,
+    /// Proof times from the last build; the caller replaces them.
+    pub proof_times: BTreeMap<i64, Vec<GroupTime>>,
     pub written: usize,
     pub kept: usize,
 }
@@ -62,18 +72,17 @@ fn is_inside(relative: &str) -> bool {
 impl SiteDir {
     pub fn open(root: &Path) -> Result<SiteDir> {
         std::fs::create_dir_all(root).map_err(|e| Error::output(root, &e))?;
-        let old = match std::fs::read_to_string(root.join(MANIFEST)) {
-            Ok(text) => match serde_json::from_str::<Manifest>(&text) {
-                Ok(m) if m.version == LAYOUT_VERSION => m.files,
-                // An unreadable or older manifest means a full rebuild.
-                _ => BTreeMap::new(),
-            },
-            Err(_) => BTreeMap::new(),
-        };
+        let manifest = std::fs::read_to_string(root.join(MANIFEST))
+            .ok()
+            .and_then(|text| serde_json::from_str::<Manifest>(&text).ok())
+            // An unreadable or older manifest means a full rebuild.
+            .filter(|m| m.version == LAYOUT_VERSION)
+            .unwrap_or_default();
         Ok(SiteDir {
             root: root.to_path_buf(),
-            old,
+            old: manifest.files,
             new: BTreeMap::new(),
+            proof_times: manifest.proof_times,
             written: 0,
             kept: 0,
         })
@@ -108,6 +117,12 @@ impl SiteDir {
 
     /// Writes `text` to `relative` unless the same content is already there.
     pub fn put(&mut self, relative: &str, text: &str) -> Result<()> {
+        self.put_with_key(relative, "", text)
+    }
+
+    /// [`SiteDir::put`], recording the key the page was built from so the
+    /// next build can skip rendering it ([`SiteDir::unchanged`]).
+    pub fn put_with_key(&mut self, relative: &str, key: &str, text: &str) -> Result<()> {
         let content = hash(text);
         let same = self
             .old
@@ -122,7 +137,7 @@ impl SiteDir {
         self.new.insert(
             relative.to_string(),
             Entry {
-                key: String::new(),
+                key: key.to_string(),
                 hash: content,
                 files: Vec::new(),
             },
@@ -154,6 +169,7 @@ impl SiteDir {
         let manifest = Manifest {
             version: LAYOUT_VERSION,
             files: self.new,
+            proof_times: self.proof_times,
         };
         let text = serde_json::to_string(&manifest).expect("the manifest serialises");
         write_in(&self.root, MANIFEST, &text)?;

@@ -1,6 +1,7 @@
 //! Integration tests, built as one binary. Every test gets a fresh temporary
 //! directory from [`support::Sandbox`] and runs the real `prof` binary in it.
 
+mod browser;
 mod compare;
 mod flamegraph;
 mod ingest;
