@@ -130,20 +130,25 @@ fn build_run_pages(
     let results: Mutex<Vec<(String, Entry)>> = Mutex::new(Vec::with_capacity(jobs.len()));
     let worker = || -> Result<()> {
         let conn = db::open(db_path, Access::ReadOnly)?;
+        // Each page runs a dozen statements over views that are costly to
+        // prepare: keep them all. Reads through a memory map skip a system
+        // call per page of the database.
+        conn.set_prepared_statement_cache_capacity(64);
+        let _ = conn.pragma_update(None, "mmap_size", 1_i64 << 32);
         let env = environment();
+        let md_env = crate::render::markdown::environment(None);
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(i) else {
                 return Ok(());
             };
-            let mut page = build::run_page(&conn, db_path, job.bench, branch, job.run, job.base)?;
+            let (mut page, head) = build::run_page(
+                &conn, db_path, &md_env, job.bench, branch, job.run, job.base,
+            )?;
             page.base_has_page = job.base_has_page;
             let mut files = Vec::new();
             if flamegraphs {
                 let relative = format!("{FLAMEGRAPH_DIR}/{}", job.run.id);
-                let head = queries::run(&conn, job.run.id)
-                    .map_err(|e| error::sqlite(db_path, &e))?
-                    .expect("the run was just read");
                 let flame_dir = root.join(&relative);
                 std::fs::create_dir_all(&flame_dir).map_err(|e| Error::output(&flame_dir, &e))?;
                 let written = write_run(&conn, &head, None, &flame_dir, db_path, true)?;

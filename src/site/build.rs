@@ -353,16 +353,19 @@ fn unit_of(metric: &str) -> &'static str {
 }
 
 /// A run's page: `compare` against the run before it on the branch, as
-/// HTML from the same view model and templates as the Markdown report.
+/// HTML from the same view model and templates as the Markdown report
+/// (`markdown_env`, made once per worker: compiling the templates per page
+/// would cost more than the page). Returns the page and the head run.
 pub fn run_page(
     conn: &Connection,
     db_path: &Path,
+    markdown_env: &minijinja::Environment<'_>,
     bench: &str,
     branch: &str,
     run: &SiteRun,
     base: Option<&SiteRun>,
-) -> crate::error::Result<RunPage> {
-    use crate::render::Exporter;
+) -> crate::error::Result<(RunPage, crate::model::RunRow)> {
+    use minijinja::value::{Serde, Value};
     let sqlerr = |e: rusqlite::Error| crate::error::sqlite(db_path, &e);
     let head_row = queries::run(conn, run.id).map_err(sqlerr)?;
     let base_row = match base {
@@ -380,13 +383,12 @@ pub fn run_page(
     };
     let report =
         report_build::build(conn, base_row.as_ref(), &head_row, &options).map_err(sqlerr)?;
-    let markdown = crate::render::markdown::Markdown {
-        templates: None,
-        detailed_file: None,
-    }
-    .render(&report)?
-    .main;
-    Ok(RunPage {
+    let markdown = crate::render::markdown::render_template(
+        markdown_env,
+        "compare.md.j2",
+        minijinja::context! { report => Value::from(Serde(&report)), detailed_file => Option::<String>::None },
+    )?;
+    let page = RunPage {
         name: bench.to_string(),
         run: run.clone(),
         branch: branch.to_string(),
@@ -396,5 +398,6 @@ pub fn run_page(
         compare_html: super::templates::markdown_to_html(&markdown),
         flamegraphs: Vec::new(),
         flamegraph_note: None,
-    })
+    };
+    Ok((page, head_row))
 }

@@ -119,7 +119,7 @@ pub fn chart(
     small: bool,
 ) -> Chart {
     let (width, height, left, right, top, bottom) = if small {
-        (320.0, 110.0, 48.0, 8.0, 20.0, 22.0)
+        (320.0, 120.0, 48.0, 8.0, 30.0, 22.0)
     } else {
         (720.0, 260.0, 70.0, 16.0, 30.0, 40.0)
     };

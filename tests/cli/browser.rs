@@ -168,7 +168,9 @@ fn serve(root: &Path, mut stream: TcpStream, log: &Mutex<Vec<(String, u16)>>) {
         .unwrap();
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request = String::new();
-    if reader.read_line(&mut request).is_err() {
+    // Chromium opens spare connections ahead of need and may close them
+    // unused: no request line, nothing to record.
+    if reader.read_line(&mut request).is_err() || request.trim().is_empty() {
         return;
     }
     loop {
