@@ -198,3 +198,34 @@ pub fn entry(key: &str, text: &str, files: Vec<String>) -> Entry {
         files,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_relative_paths_are_inside() {
+        for inside in ["index.html", "runs/12.html", "flamegraphs/3/a.b.svg"] {
+            assert!(is_inside(inside), "{inside}");
+        }
+        for outside in ["", "../x", "/etc/passwd", "runs/../../x", "./x"] {
+            assert!(!is_inside(outside), "{outside}");
+        }
+    }
+
+    #[test]
+    fn a_second_put_of_the_same_content_keeps_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut site = SiteDir::open(dir.path()).unwrap();
+        site.put("a.html", "one").unwrap();
+        assert_eq!(site.finish().unwrap(), 0);
+        let mut site = SiteDir::open(dir.path()).unwrap();
+        site.put("a.html", "one").unwrap();
+        assert_eq!((site.written, site.kept), (0, 1));
+        assert_eq!(site.finish().unwrap(), 0);
+        // A file the last build wrote and this one did not is removed.
+        let site = SiteDir::open(dir.path()).unwrap();
+        assert_eq!(site.finish().unwrap(), 1);
+        assert!(!dir.path().join("a.html").exists());
+    }
+}
