@@ -142,7 +142,7 @@ fn build_run_pages(
             let Some(job) = jobs.get(i) else {
                 return Ok(());
             };
-            let (mut page, head) = build::run_page(
+            let (mut page, head) = crate::site::run_page::run_page(
                 &conn, db_path, &md_env, job.bench, branch, job.run, job.base,
             )?;
             page.base_has_page = job.base_has_page;

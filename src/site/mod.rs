@@ -10,6 +10,7 @@
 pub mod build;
 pub mod chart;
 pub mod markers;
+pub mod run_page;
 pub mod templates;
 pub mod write;
 
