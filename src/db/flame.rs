@@ -2,6 +2,9 @@
 //! stack metrics with the labels that form stacks. The folding itself is a
 //! pure function in `crate::flame`.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use rusqlite::Connection;
 
 /// One counter sample with the stack labels it carries (only those; a
@@ -9,11 +12,12 @@ use rusqlite::Connection;
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabeledSample {
     pub seq: i64,
-    pub group: String,
-    pub metric: String,
+    pub group: Rc<str>,
+    pub metric: Rc<str>,
     pub value: f64,
-    /// (key, value) pairs, keys among those asked for.
-    pub labels: Vec<(String, String)>,
+    /// (key, value) pairs, keys among those asked for. Strings are shared:
+    /// a run repeats a few hundred call stacks across many thousand samples.
+    pub labels: Vec<(Rc<str>, Rc<str>)>,
 }
 
 /// Every finite counter of `run_id` whose metric is in `metrics` and whose
@@ -45,15 +49,29 @@ pub fn labeled_samples(
     )?;
     let mut rows = statement.query(rusqlite::params![run_id, metrics, keys])?;
     let mut out: Vec<LabeledSample> = Vec::new();
+    let mut strings: HashMap<String, Rc<str>> = HashMap::new();
+    let mut intern = |text: &str| -> Rc<str> {
+        match strings.get(text) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared: Rc<str> = Rc::from(text);
+                strings.insert(text.to_string(), shared.clone());
+                shared
+            }
+        }
+    };
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
-        let label = (row.get(4)?, row.get(5)?);
+        let text = |i: usize| -> rusqlite::Result<&str> {
+            row.get_ref(i)?.as_str().map_err(rusqlite::Error::from)
+        };
+        let label = (intern(text(4)?), intern(text(5)?));
         match out.last_mut() {
             Some(last) if last.seq == seq => last.labels.push(label),
             _ => out.push(LabeledSample {
                 seq,
-                group: row.get(1)?,
-                metric: row.get(2)?,
+                group: intern(text(1)?),
+                metric: intern(text(2)?),
                 value: row.get(3)?,
                 labels: vec![label],
             }),

@@ -78,32 +78,49 @@ pub fn fold(
     reverse: bool,
 ) -> BTreeMap<String, Vec<String>> {
     let mut weights: BTreeMap<&str, BTreeMap<String, f64>> = BTreeMap::new();
+    // A run repeats a few hundred distinct label values over many samples:
+    // each value becomes its (joined) frames once.
+    let mut frames_of: std::collections::HashMap<(&str, &str), std::rc::Rc<str>> =
+        std::collections::HashMap::new();
     for sample in samples {
-        if !spec.metrics.contains(&sample.metric.as_str()) {
+        if !spec.metrics.contains(&&*sample.metric) {
             continue;
         }
-        let mut frames: Vec<String> = Vec::new();
+        let mut parts: Vec<std::rc::Rc<str>> = Vec::new();
         for key in spec.keys {
-            let Some((_, value)) = sample.labels.iter().find(|(k, _)| k == key) else {
+            let Some((_, value)) = sample.labels.iter().find(|(k, _)| &**k == *key) else {
                 continue;
             };
-            if is_span_key(key) {
-                frames.extend(value.split(';').filter(|f| !f.is_empty()).map(frame));
-            } else {
-                // A `;` inside an opcode or AIR name is not a nesting.
-                frames.push(frame(&value.replace(';', ":")));
+            let joined = frames_of.entry((key, value)).or_insert_with(|| {
+                let mut frames: Vec<String> = if is_span_key(key) {
+                    value
+                        .split(';')
+                        .filter(|f| !f.is_empty())
+                        .map(frame)
+                        .collect()
+                } else {
+                    // A `;` inside an opcode or AIR name is not a nesting.
+                    vec![frame(&value.replace(';', ":"))]
+                };
+                if reverse {
+                    frames.reverse();
+                }
+                frames.join(";").into()
+            });
+            if !joined.is_empty() {
+                parts.push(joined.clone());
             }
         }
-        if frames.is_empty() {
+        if parts.is_empty() {
             continue;
         }
         if reverse {
-            frames.reverse();
+            parts.reverse();
         }
         *weights
-            .entry(sample.group.as_str())
+            .entry(&sample.group)
             .or_default()
-            .entry(frames.join(";"))
+            .entry(parts.join(";"))
             .or_insert(0.0) += sample.value;
     }
     weights
@@ -184,7 +201,7 @@ mod tests {
             value,
             labels: labels
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .map(|(k, v)| ((*k).into(), (*v).into()))
                 .collect(),
         }
     }
