@@ -33,6 +33,14 @@ pub fn run(cli: &Cli, args: &SiteArgs) -> Result<ExitCode> {
             dir.display()
         )));
     }
+    // SQLite counts every allocation under one process-wide mutex unless
+    // told otherwise before its first connection; the workers that build
+    // run pages would queue on it. (It refuses once initialised: harmless.)
+    // SAFETY: sqlite3_config takes an int for MEMSTATUS and is called before
+    // any connection of this process exists.
+    unsafe {
+        rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int);
+    }
     let db_path = cli.db_path();
     let conn = db::open(&db_path, Access::ReadOnly)?;
     let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
@@ -131,10 +139,8 @@ fn build_run_pages(
     let worker = || -> Result<()> {
         let conn = db::open(db_path, Access::ReadOnly)?;
         // Each page runs a dozen statements over views that are costly to
-        // prepare: keep them all. Reads through a memory map skip a system
-        // call per page of the database.
+        // prepare: keep them all.
         conn.set_prepared_statement_cache_capacity(64);
-        let _ = conn.pragma_update(None, "mmap_size", 1_i64 << 32);
         let env = environment();
         let md_env = crate::render::markdown::environment(None);
         loop {
@@ -150,11 +156,7 @@ fn build_run_pages(
             if flamegraphs {
                 let relative = format!("{FLAMEGRAPH_DIR}/{}", job.run.id);
                 let flame_dir = root.join(&relative);
-                std::fs::create_dir_all(&flame_dir).map_err(|e| Error::output(&flame_dir, &e))?;
                 let written = write_run(&conn, &head, None, &flame_dir, db_path, true)?;
-                if written.files.is_empty() {
-                    let _ = std::fs::remove_dir(&flame_dir);
-                }
                 let prefix = format!("../{relative}/");
                 page.flamegraphs = written
                     .files

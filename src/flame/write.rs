@@ -42,7 +42,8 @@ fn commit_of(run: &RunRow) -> String {
 }
 
 /// Writes the flamegraphs of `head` (differential against `base` when given)
-/// into `dir`, which must exist; `with_reversed` adds the reversed stacks.
+/// into `dir`, created when there is something to write; `with_reversed`
+/// adds the reversed stacks.
 pub fn write_run(
     conn: &Connection,
     head: &RunRow,
@@ -104,6 +105,7 @@ pub fn write_run(
                 };
                 let svg_file = format!("{stem}.svg");
                 let folded_file = format!("{stem}.folded");
+                std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, &e))?;
                 let mut folded_text = folded.join("\n");
                 folded_text.push('\n');
                 crate::commands::compare::write_file(&dir.join(&folded_file), &folded_text)?;

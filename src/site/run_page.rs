@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::build::benchmark_path;
 use super::{RunPage, SiteRun};
-use crate::db::queries;
+use crate::model::RunRow;
 use crate::report::build::{self as report_build, ReportOptions};
 use crate::report::headline::MetricSelection;
 
@@ -26,14 +26,21 @@ pub fn run_page(
 ) -> crate::error::Result<(RunPage, crate::model::RunRow)> {
     use minijinja::value::{Serde, Value};
     let sqlerr = |e: rusqlite::Error| crate::error::sqlite(db_path, &e);
-    let head_row = queries::run(conn, run.id).map_err(sqlerr)?;
-    let base_row = match base {
-        Some(b) => queries::run(conn, b.id).map_err(sqlerr)?,
-        None => None,
+    // The rows a report needs are the runs' identities, known already: no
+    // query for their totals, which the report computes itself.
+    let row = |run: &SiteRun| RunRow {
+        id: run.id,
+        name: bench.to_string(),
+        commit_sha: (!run.commit.is_empty()).then(|| run.commit.clone()),
+        branch: Some(branch.to_string()),
+        created_at: run.created_at.clone(),
+        source_path: String::new(),
+        serial_s: 0.0,
+        parallel_s: 0.0,
+        estimated: false,
     };
-    let head_row = head_row.ok_or_else(|| {
-        crate::error::Error::database(db_path, format!("run {} vanished while reading", run.id))
-    })?;
+    let head_row = row(run);
+    let base_row = base.map(row);
     let options = ReportOptions {
         num_devices: 16,
         proofs_per_device: 2,
