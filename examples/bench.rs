@@ -5,7 +5,7 @@
 //! `serde_json` parse of the same file measured in the same run.
 //!
 //! ```text
-//! cargo build --release --bin prof --examples && target/release/examples/bench [--size 1G] [--history 1000] [--dir /tmp/prof-bench]
+//! cargo build --release --bin prof --examples && target/release/examples/bench [--size 1G] [--history 1000] [--site-runs 1000] [--dir /tmp/prof-bench]
 //! ```
 //!
 //! Every command runs as a child process, so peak RSS is the child's own
@@ -36,6 +36,7 @@ struct Measured {
 struct Options {
     size: String,
     history: usize,
+    site_runs: usize,
     dir: PathBuf,
     /// `--only changes`: just the `prof changes` rows.
     only_changes: bool,
@@ -77,6 +78,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         history: 1000,
         verdict_runs: 1000,
         only_verdicts: false,
+        site_runs: 1000,
         dir: std::env::temp_dir().join("prof-bench"),
         only_changes: false,
         scale: 5000,
@@ -103,6 +105,9 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--dir" => options.dir = PathBuf::from(value()?),
             "--scale" => options.scale = value()?.parse().map_err(|_| "--scale takes a number")?,
             "--only-scale" => options.only_scale = true,
+            "--site-runs" => {
+                options.site_runs = value()?.parse().map_err(|_| "--site-runs takes a number")?
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -232,6 +237,7 @@ fn run(options: &Options) -> Result<(), String> {
         ),
     );
     materialised_vs_view(&db)?;
+    flamegraph_rows(&prof, &db, dir)?;
 
     history(&prof, dir, options.history)?;
     changes_rows::rows(&prof, dir)?;
@@ -240,7 +246,137 @@ fn run(options: &Options) -> Result<(), String> {
     if options.scale > 0 {
         history_scale(&prof, dir, options.scale)?;
     }
+    site(&prof, dir, options.site_runs)?;
     Ok(())
+}
+
+/// Flamegraphs of the big run, alone and as part of `report --out-dir`.
+fn flamegraph_rows(prof: &Path, db: &Path, dir: &Path) -> Result<(), String> {
+    let out = dir.join("flamegraphs");
+    let _ = fs::remove_dir_all(&out);
+    let flame = measure(
+        prof_cmd(prof, db)
+            .args(["flamegraph", "2", "--reverse", "-o"])
+            .arg(&out),
+    )?;
+    let files = fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+    row(
+        "`prof flamegraph` of the head run, reversed too",
+        &flame,
+        &format!("{files} files"),
+    );
+    for (what, extra) in [
+        (
+            "`prof report --out-dir` of the head run, with flamegraphs",
+            None,
+        ),
+        (
+            "`prof report --out-dir --no-flamegraphs`",
+            Some("--no-flamegraphs"),
+        ),
+    ] {
+        let out = dir.join("report-out");
+        let _ = fs::remove_dir_all(&out);
+        let mut command = prof_cmd(prof, db);
+        command
+            .args([
+                "report",
+                "--commit",
+                "head",
+                "--base-branch",
+                "main",
+                "--out-dir",
+            ])
+            .arg(&out)
+            .args(extra);
+        let m = measure(&mut command)?;
+        row(what, &m, "");
+    }
+    Ok(())
+}
+
+/// `prof site` over `per_benchmark` runs of each of ten benchmarks on main:
+/// from scratch, unchanged, and after one more ingest.
+fn site(prof: &Path, dir: &Path, per_benchmark: usize) -> Result<(), String> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/openvm-reth-benchmark_01932bb_reth-example-segment.json");
+    let text = fs::read_to_string(&source).map_err(|e| e.to_string())?;
+    // Ten benchmarks: each copy names its app group apart.
+    let copies: Vec<PathBuf> = (0..10)
+        .map(|i| {
+            let path = dir.join(format!("site-reth-{i}.json"));
+            fs::write(
+                &path,
+                text.replace("reth_block", &format!("reth_block_{i}")),
+            )
+            .map(|()| path)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let db = dir.join("site.db");
+    remove_db(&db);
+    let start = Instant::now();
+    for commit in 0..per_benchmark {
+        measure(
+            prof_cmd(prof, &db)
+                .args(["ingest", "--force", "--branch", "main", "--commit"])
+                .arg(format!("{commit:08x}"))
+                .args(&copies),
+        )?;
+    }
+    println!(
+        "| site history: {} runs ingested | {} | | {} database |",
+        10 * per_benchmark,
+        ms(start.elapsed()),
+        mib(db_bytes(&db))
+    );
+    let out = dir.join("site");
+    let _ = fs::remove_dir_all(&out);
+    let site_cmd = || {
+        let mut command = prof_cmd(prof, &db);
+        command.args(["site", "--out-dir"]).arg(&out);
+        command
+    };
+    let scratch = measure(&mut site_cmd())?;
+    row(
+        &format!("`prof site` from scratch, 10 benchmarks × {per_benchmark} runs"),
+        &scratch,
+        &format!("{} on disk", mib(dir_bytes(&out))),
+    );
+    let unchanged = measure(&mut site_cmd())?;
+    row("`prof site` again, nothing new", &unchanged, "");
+    measure(
+        prof_cmd(prof, &db)
+            .args([
+                "ingest", "--force", "--branch", "main", "--commit", "ffffffff",
+            ])
+            .arg(&copies[0]),
+    )?;
+    let incremental = measure(&mut site_cmd())?;
+    row(
+        "`prof site` after one more ingest",
+        &incremental,
+        &format!("{} on disk", mib(dir_bytes(&out))),
+    );
+    Ok(())
+}
+
+/// Bytes of every file under `dir`.
+fn dir_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                dir_bytes(&path)
+            } else {
+                e.metadata().map(|m| m.len()).unwrap_or(0)
+            }
+        })
+        .sum()
 }
 
 /// The stored aggregates against computing the same view from the samples.

@@ -74,6 +74,10 @@ pub enum Command {
     /// Upgrade a database written by an older prof to this prof's schema
     /// (reading commands refuse to; `ingest` does it itself).
     Migrate,
+    /// Flamegraphs of a run per group (differential against --base).
+    Flamegraph(FlamegraphArgs),
+    /// A static site of the whole history: trends, runs, flamegraphs.
+    Site(SiteArgs),
 }
 
 #[derive(Debug, Args)]
@@ -82,6 +86,43 @@ pub struct RmArgs {
     /// are removed or none.
     #[arg(required = true, value_name = "RUN")]
     pub runs: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FlamegraphArgs {
+    /// The run: an id, `latest`, NAME, NAME@COMMIT or NAME@BRANCH, ~N.
+    pub run: String,
+
+    /// Draw differential flamegraphs against this run.
+    #[arg(long, value_name = "RUN")]
+    pub base: Option<String>,
+
+    /// Directory for the .svg and .folded files.
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+
+    /// Also draw each stack reversed (the leaf frames at the root).
+    #[arg(long)]
+    pub reverse: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// Directory the site is written to (and updated in, incrementally).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+
+    /// The branch whose history the charts show.
+    #[arg(long, default_value = "main", value_name = "BRANCH")]
+    pub branch: String,
+
+    /// Only each benchmark's newest N runs on the branch [default: all].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub last: Option<u32>,
+
+    /// Skip the flamegraphs of each run page.
+    #[arg(long)]
+    pub no_flamegraphs: bool,
 }
 
 #[derive(Debug, Args)]
@@ -148,6 +189,9 @@ pub struct ReportCmdArgs {
     /// `changed`, also when a counter changed for the worse).
     #[arg(long, value_enum, value_name = "WHAT")]
     pub fail_on: Option<FailOn>,
+    /// With --out-dir, do not write each reported run's flamegraphs.
+    #[arg(long)]
+    pub no_flamegraphs: bool,
 }
 
 #[derive(Debug, Args)]

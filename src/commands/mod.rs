@@ -6,12 +6,14 @@ pub mod annotate;
 pub mod changes;
 pub mod check;
 pub mod compare;
+pub mod flamegraph;
 pub mod ingest;
 pub mod legacy;
 pub mod migrate;
 pub mod report;
 pub mod rm;
 pub mod runs;
+pub mod site;
 pub mod trend;
 pub mod verdicts;
 
@@ -37,6 +39,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Annotations(args) => annotate::list(cli, args),
         Command::Check(args) => check::run(cli, args),
         Command::Migrate => migrate::run(cli),
+        Command::Flamegraph(args) => flamegraph::run(cli, args),
+        Command::Site(args) => site::run(cli, args),
     }
 }
 

@@ -169,9 +169,13 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
             std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, &e))?;
             write_file(&dir.join(file_names::SUMMARY_FILE), &text)?;
             let mut benchmarks = bmf::Benchmarks::new();
-            for (report, files) in reports.iter_mut().zip(&files) {
+            for ((report, files), head) in reports.iter_mut().zip(&files).zip(&heads) {
                 bmf::add_report(&mut benchmarks, &report.name.clone(), report);
                 write_report_files(report, dir, files, args.templates.as_deref())?;
+                if !args.no_flamegraphs {
+                    let path = dir.join(&files.main);
+                    crate::flame::write::link_from_markdown(&conn, head, dir, &path, &db_path)?;
+                }
             }
             write_file(&dir.join(file_names::BMF_FILE), &bmf::to_json(&benchmarks))?;
             write_file(

@@ -3,11 +3,13 @@
 //! [`writer`]; what the numbers mean lives in `migrations/` as views.
 
 pub mod annotations;
+pub mod flame;
 pub mod history;
 pub mod lookup;
 pub mod queries;
 pub mod remove;
 pub mod series;
+pub mod site;
 pub mod window;
 pub mod writer;
 

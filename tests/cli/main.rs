@@ -3,9 +3,11 @@
 
 mod annotations;
 mod bmf;
+mod browser;
 mod changes;
 mod changes_truth;
 mod compare;
+mod flamegraph;
 mod foreign_input;
 mod formats;
 mod histories;
@@ -18,6 +20,7 @@ mod report;
 mod run_records;
 mod semantics;
 mod series;
+mod site;
 mod sqlite_shell;
 mod stats_peer;
 mod store;
