@@ -66,10 +66,11 @@ fn make(out: &Path) -> Result<(), String> {
     let work = tempfile::tempdir().map_err(|e| e.to_string())?;
     let db = work.path().join("prof.db");
     for seed in 1..=12u32 {
-        for app in ["fibonacci", "keccak"] {
+        // Each app draws from seeds of its own, so the two histories differ.
+        for (app, seeds_from) in [("fibonacci", 0), ("keccak", 100)] {
             let file = work.path().join(format!("{app}-{seed}.json"));
             run(Command::new(&generate)
-                .args(["--app", app, "--seed", &seed.to_string()])
+                .args(["--app", app, "--seed", &(seeds_from + seed).to_string()])
                 .args(["--variant", if seed % 2 == 0 { "head" } else { "base" }])
                 .arg("--out")
                 .arg(&file))?;
