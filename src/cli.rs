@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::report::build::{DEFAULT_NUM_DEVICES, DEFAULT_PROOFS_PER_DEVICE, ReportOptions};
+
 mod verdicts;
 pub use verdicts::{CheckArgs, CheckFormat, FailOn, VerdictArgs};
 
@@ -160,13 +162,8 @@ pub struct ReportCmdArgs {
     #[arg(long)]
     pub fail_on_missing: bool,
 
-    /// GPUs for the bounded-parallel estimate.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=65536))]
-    pub num_devices: u32,
-
-    /// Proofs each GPU runs at once.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub proofs_per_device: u32,
+    #[command(flatten)]
+    pub provers: ProverArgs,
 
     /// Directory of templates that replace the embedded ones by file name.
     #[arg(long, value_name = "DIR")]
@@ -192,6 +189,30 @@ pub struct ReportCmdArgs {
     /// With --out-dir, do not write each reported run's flamegraphs.
     #[arg(long)]
     pub no_flamegraphs: bool,
+}
+
+/// The provers of the bounded-parallel estimate, for `compare`, `show`,
+/// `report` and `legacy`; the defaults are the report's own.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct ProverArgs {
+    /// GPUs for the bounded-parallel estimate.
+    #[arg(long, default_value_t = DEFAULT_NUM_DEVICES, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub num_devices: u32,
+
+    /// Proofs each GPU runs at once.
+    #[arg(long, default_value_t = DEFAULT_PROOFS_PER_DEVICE, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub proofs_per_device: u32,
+}
+
+impl ProverArgs {
+    /// `options` with these prover counts.
+    pub fn apply(self, options: ReportOptions) -> ReportOptions {
+        ReportOptions {
+            num_devices: self.num_devices as usize,
+            proofs_per_device: self.proofs_per_device as usize,
+            ..options
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -278,13 +299,8 @@ pub struct LegacyArgs {
     #[arg(long)]
     pub output_json: Option<PathBuf>,
 
-    /// GPUs for the bounded-parallel estimate.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=65536))]
-    pub num_devices: u32,
-
-    /// Proofs each GPU runs at once.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub proofs_per_device: u32,
+    #[command(flatten)]
+    pub provers: ProverArgs,
 
     #[command(subcommand)]
     pub command: Option<LegacyCommand>,
@@ -340,13 +356,8 @@ pub struct ReportArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// GPUs for the bounded-parallel estimate.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=65536))]
-    pub num_devices: u32,
-
-    /// Proofs each GPU runs at once.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub proofs_per_device: u32,
+    #[command(flatten)]
+    pub provers: ProverArgs,
 
     /// Metrics to show per group, comma-separated [default: the headline list].
     #[arg(long, value_delimiter = ',', conflicts_with = "all_metrics")]

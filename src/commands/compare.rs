@@ -59,12 +59,11 @@ impl Output {
             format: args.format,
             path: args.output.clone(),
             templates: args.templates.clone(),
-            options: ReportOptions {
-                num_devices: args.num_devices as usize,
-                proofs_per_device: args.proofs_per_device as usize,
+            options: args.provers.apply(ReportOptions {
                 metrics,
                 details: args.format != Format::Bmf,
-            },
+                ..ReportOptions::default()
+            }),
         })
     }
 }

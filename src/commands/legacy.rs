@@ -51,11 +51,7 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
         None => cli.db_path(),
     };
     let mut conn = db::open(&db_path, Access::ReadWrite)?;
-    let options = ReportOptions {
-        num_devices: args.num_devices as usize,
-        proofs_per_device: args.proofs_per_device as usize,
-        ..ReportOptions::default()
-    };
+    let options = args.provers.apply(ReportOptions::default());
     for path in [args.output_json.as_ref(), summary_path(args)]
         .into_iter()
         .flatten()

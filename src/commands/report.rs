@@ -91,12 +91,11 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         }
         !same
     });
-    let options = ReportOptions {
-        num_devices: args.num_devices as usize,
-        proofs_per_device: args.proofs_per_device as usize,
+    let options = args.provers.apply(ReportOptions {
         metrics: MetricSelection::Headline,
         details: args.out_dir.is_some(),
-    };
+        ..ReportOptions::default()
+    });
     let mut reports: Vec<Report> = Vec::with_capacity(heads.len());
     let mut bases: Vec<Option<RunRow>> = Vec::with_capacity(heads.len());
     for head in &heads {

@@ -12,6 +12,11 @@ use super::{GroupProofTime, GroupReport, MetricRow, Report, RunInfo, Totals, det
 use crate::db::queries;
 use crate::model::{GroupProofRow, GroupStatRow, RunRow, weight};
 
+/// GPUs of the bounded-parallel estimate unless the command line says.
+pub const DEFAULT_NUM_DEVICES: u32 = 16;
+/// Proofs each GPU runs at once unless the command line says.
+pub const DEFAULT_PROOFS_PER_DEVICE: u32 = 2;
+
 /// How a report is shaped, validated.
 #[derive(Clone, Debug)]
 pub struct ReportOptions {
@@ -25,8 +30,8 @@ pub struct ReportOptions {
 impl Default for ReportOptions {
     fn default() -> Self {
         ReportOptions {
-            num_devices: 16,
-            proofs_per_device: 2,
+            num_devices: DEFAULT_NUM_DEVICES as usize,
+            proofs_per_device: DEFAULT_PROOFS_PER_DEVICE as usize,
             metrics: MetricSelection::Headline,
             details: true,
         }
