@@ -12,8 +12,8 @@ use crate::db::{self, Access};
 use crate::error::{self, Error, Result};
 use crate::report::changes::{TOTALS, series_id};
 
-use super::compare::resolve;
 use super::print;
+use crate::runref::resolve_run;
 
 pub fn exclude(cli: &Cli, args: &ExcludeArgs) -> Result<ExitCode> {
     let reason = args.reason.as_deref().map(str::trim);
@@ -26,7 +26,7 @@ pub fn exclude(cli: &Cli, args: &ExcludeArgs) -> Result<ExitCode> {
     let db_path = cli.db_path();
     let conn = existing(cli, Access::ReadWrite)?;
     let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
-    let run = resolve(&conn, &args.run)?;
+    let run = resolve_run(&conn, &args.run)?;
     let label = format!(
         "run {} ({}{})",
         run.id,

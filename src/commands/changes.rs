@@ -16,7 +16,7 @@ use crate::report::changes::{self, Changes, ChangesInput, TOTALS};
 use crate::report::headline::HEADLINE_METRICS;
 use crate::stats::changepoint::{MIN_SEGMENT, Options};
 
-use super::compare::check_templates_dir;
+use super::files::check_templates_dir;
 use super::print;
 
 /// The largest window: its distance matrix holds window² numbers.

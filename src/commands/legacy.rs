@@ -17,7 +17,7 @@ use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::summary::{self, Entry};
 
-use super::compare::{check_output_dir, write_file, write_report_files};
+use super::files::{check_output_dir, write_file, write_report_files};
 use super::print;
 
 pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {

@@ -6,6 +6,7 @@ pub mod annotate;
 pub mod changes;
 pub mod check;
 pub mod compare;
+pub mod files;
 pub mod flamegraph;
 pub mod ingest;
 pub mod legacy;

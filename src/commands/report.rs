@@ -2,7 +2,6 @@
 //! baseline, as one PR summary, the per-benchmark reports and one BMF file;
 //! exit 1 when `--fail-above` finds a slowdown.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -22,7 +21,7 @@ use crate::report::headline::MetricSelection;
 use crate::report::regress::Threshold;
 use crate::report::summary::{self, Entry, MissingBenchmark};
 
-use super::compare::{check_templates_dir, write_file, write_report_files};
+use super::files::{append, check_templates_dir, write_file, write_report_files};
 use super::{print, verdicts};
 
 pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
@@ -287,14 +286,4 @@ fn baseline(
         Some(commit) => queries::newest_run_at_commit(conn, &head.name, commit),
         None => queries::newest_run_on_branch_before(conn, &head.name, branch, head_commit),
     }
-}
-
-fn append(path: &Path, text: &str) -> Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| Error::output(path, &e))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| Error::output(path, &e))
 }

@@ -9,7 +9,7 @@ use crate::model::{RunTotal, TrendSeries};
 use crate::render::markdown;
 use crate::report::trend;
 
-use super::compare::check_templates_dir;
+use super::files::check_templates_dir;
 use super::print;
 
 pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
