@@ -176,9 +176,12 @@ pub fn recent_shifts(
     let Some(newest) = heads.iter().map(|h| h.created_at.as_str()).max() else {
         return Ok(String::new());
     };
-    let newest: jiff::Timestamp = newest
-        .parse()
-        .map_err(|_| Error::usage(format!("run time {newest} is not RFC 3339")))?;
+    let newest: jiff::Timestamp = newest.parse().map_err(|_| {
+        Error::database(
+            db_path,
+            format!("stored run time {newest} is not RFC 3339 (was the database edited by hand?)"),
+        )
+    })?;
     let since = crate::ingest_pipeline::format_time(newest - age);
     let mut names: Vec<String> = heads.iter().map(|h| h.name.clone()).collect();
     names.sort();

@@ -56,8 +56,8 @@ pub(crate) fn print(text: &str) -> Result<()> {
 }
 
 pub(crate) fn stdout_error(error: &std::io::Error) -> Error {
-    Error::usage(format!(
-        "cannot write to standard output: {}",
-        error::io_reason(error)
-    ))
+    Error::Output {
+        path: "standard output".into(),
+        detail: format!("cannot write: {}", error::io_reason(error)),
+    }
 }

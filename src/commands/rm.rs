@@ -29,9 +29,12 @@ pub fn run(cli: &Cli, args: &RmArgs) -> Result<ExitCode> {
     };
     let mut conn = db::open(&db_path, Access::ReadWrite)?;
     let removed = remove::remove_runs(&mut conn, &ids).map_err(|e| match e {
-        RemoveError::Gone(id) => Error::usage(format!(
+        RemoveError::Gone(id) => Error::database(
+            &db_path,
+            format!(
             "run {id} was removed by another process meanwhile; nothing was removed (see `prof runs`)"
-        )),
+            ),
+        ),
         RemoveError::Sqlite(e) => error::sqlite(&db_path, &e),
     })?;
     db::checkpoint(&conn, &db_path)?;
