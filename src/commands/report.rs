@@ -19,50 +19,144 @@ use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::headline::MetricSelection;
 use crate::report::regress::Threshold;
-use crate::report::summary::{self, Entry, MissingBenchmark};
+use crate::report::summary::{self, Entry, MissingBenchmark, Summary};
+use crate::report::verdict::VerdictOptions;
+use crate::report::verdict_section::VerdictSection;
 
 use super::files::{append, check_templates_dir, write_file, write_report_files};
 use super::{print, verdicts};
 
+/// `ReportCmdArgs`, checked before the database is opened.
+struct ReportRequest {
+    /// The commit prefix of the head runs.
+    commit: String,
+    threshold: Option<Threshold>,
+    verdicts: VerdictOptions,
+    report: ReportOptions,
+}
+
+impl ReportRequest {
+    fn from_args(args: &ReportCmdArgs) -> Result<ReportRequest> {
+        check_templates_dir(args.templates.as_deref())?;
+        let commit = args
+            .commit
+            .clone()
+            .or_else(|| std::env::var("GITHUB_SHA").ok().filter(|s| !s.is_empty()))
+            .ok_or_else(|| {
+                Error::usage(
+                    "report needs --commit (or $GITHUB_SHA): the commit whose runs to report",
+                )
+            })?;
+        let threshold = match args.fail_above {
+            Some(pct) if pct.is_finite() && pct >= 0.0 => Some(Threshold {
+                max_slowdown_pct: pct,
+            }),
+            Some(pct) => {
+                return Err(Error::usage(format!(
+                    "--fail-above {pct}: give a percentage of 0 or more, e.g. 5"
+                )));
+            }
+            None => None,
+        };
+        let verdicts = verdicts::options(&args.verdicts, args.fail_above)?;
+        if commit.trim().is_empty() {
+            return Err(Error::usage(
+                "--commit is empty: give the commit whose runs to report",
+            ));
+        }
+        if let Some(dir) = &args.out_dir {
+            if dir.exists() && !dir.is_dir() {
+                return Err(Error::usage(format!(
+                    "--out-dir {}: is a file, not a directory",
+                    dir.display()
+                )));
+            }
+        }
+        Ok(ReportRequest {
+            commit,
+            threshold,
+            verdicts,
+            report: args.provers.apply(ReportOptions {
+                metrics: MetricSelection::Headline,
+                details: args.out_dir.is_some(),
+                ..ReportOptions::default()
+            }),
+        })
+    }
+}
+
+/// The head runs at the commit, each with its baseline and its report.
+struct Collected {
+    head_commit: String,
+    /// `--baseline-commit` in full, unless it is the head commit.
+    baseline_commit: Option<String>,
+    heads: Vec<RunRow>,
+    bases: Vec<Option<RunRow>>,
+    reports: Vec<Report>,
+}
+
 pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
-    check_templates_dir(args.templates.as_deref())?;
-    let commit = args
-        .commit
-        .clone()
-        .or_else(|| std::env::var("GITHUB_SHA").ok().filter(|s| !s.is_empty()))
-        .ok_or_else(|| {
-            Error::usage("report needs --commit (or $GITHUB_SHA): the commit whose runs to report")
-        })?;
-    let threshold = match args.fail_above {
-        Some(pct) if pct.is_finite() && pct >= 0.0 => Some(Threshold {
-            max_slowdown_pct: pct,
-        }),
-        Some(pct) => {
-            return Err(Error::usage(format!(
-                "--fail-above {pct}: give a percentage of 0 or more, e.g. 5"
-            )));
-        }
-        None => None,
-    };
-    let verdict_options = verdicts::options(&args.verdicts, args.fail_above)?;
-    if commit.trim().is_empty() {
-        return Err(Error::usage(
-            "--commit is empty: give the commit whose runs to report",
-        ));
-    }
-    if let Some(dir) = &args.out_dir {
-        if dir.exists() && !dir.is_dir() {
-            return Err(Error::usage(format!(
-                "--out-dir {}: is a file, not a directory",
-                dir.display()
-            )));
-        }
-    }
+    let request = ReportRequest::from_args(args)?;
     let db_path = cli.db_path();
     let conn = db::open(&db_path, Access::ReadOnly)?;
-    let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
+    let mut collected = collect(&conn, &db_path, args, &request)?;
+    let judged = collected
+        .reports
+        .iter_mut()
+        .zip(&collected.heads)
+        .zip(&collected.bases)
+        .map(|((report, head), base)| verdicts::Judged {
+            report,
+            head,
+            base: base.as_ref(),
+        })
+        .collect();
+    let section = verdicts::judge(&conn, &db_path, judged, &request.verdicts)?;
+
+    let names: Vec<&str> = collected.reports.iter().map(|r| r.name.as_str()).collect();
+    let files = file_names::assign(&names, file_names::REPORT_FILES, file_names::REPORT_STEMS);
+    let summary = summarize(
+        &conn, &db_path, args, &request, &collected, &files, &section,
+    )?;
+    let text = markdown::render_verdicts(&section, args.templates.as_deref())?
+        + &super::changes::recent_shifts(&conn, &db_path, args, &collected.heads)?
+        + &markdown::render_summary(&summary, args.templates.as_deref())?;
+
+    match &args.out_dir {
+        Some(dir) => {
+            let out = OutDir {
+                conn: &conn,
+                db_path: &db_path,
+                dir,
+                args,
+            };
+            out.write(&text, &mut collected, &files, &section)?;
+        }
+        None if args.format == SummaryFormat::Md => print(&text)?,
+        None => {}
+    }
+    // Text is for a terminal: it goes to stdout with or without --out-dir.
+    if args.format == SummaryFormat::Text {
+        let color = Plain::for_stdout().color;
+        print(&(plain::render_verdicts(&section) + &plain::render_summary(&summary, color)))?;
+    }
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        append(Path::new(&path), &text)?;
+    }
+    Ok(exit_code(args, &collected.head_commit, &summary, &section))
+}
+
+/// Finds the head runs at the commit and each one's baseline, and builds
+/// their reports; notes what has no baseline.
+fn collect(
+    conn: &Connection,
+    db_path: &Path,
+    args: &ReportCmdArgs,
+    request: &ReportRequest,
+) -> Result<Collected> {
+    let sql = |e: rusqlite::Error| error::sqlite(db_path, &e);
     let branch_known = args.baseline_commit.is_some()
-        || queries::branch_has_runs(&conn, &args.base_branch).map_err(sql)?;
+        || queries::branch_has_runs(conn, &args.base_branch).map_err(sql)?;
     if !branch_known {
         crate::note!(
             "prof: note: no runs on branch {}, so every benchmark is reported as new \
@@ -71,10 +165,10 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         );
     }
 
-    let head_commit = one_commit(&conn, &db_path, &commit, "--commit")?;
-    let heads = queries::newest_runs_at_commit(&conn, &head_commit).map_err(sql)?;
+    let head_commit = one_commit(conn, db_path, &request.commit, "--commit")?;
+    let heads = queries::newest_runs_at_commit(conn, &head_commit).map_err(sql)?;
     let baseline_commit = match &args.baseline_commit {
-        Some(prefix) => Some(one_commit(&conn, &db_path, prefix, "--baseline-commit")?),
+        Some(prefix) => Some(one_commit(conn, db_path, prefix, "--baseline-commit")?),
         None => None,
     };
     // A push to the base branch makes the merge-base the head itself; a
@@ -90,16 +184,11 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         }
         !same
     });
-    let options = args.provers.apply(ReportOptions {
-        metrics: MetricSelection::Headline,
-        details: args.out_dir.is_some(),
-        ..ReportOptions::default()
-    });
     let mut reports: Vec<Report> = Vec::with_capacity(heads.len());
     let mut bases: Vec<Option<RunRow>> = Vec::with_capacity(heads.len());
     for head in &heads {
         let base = baseline(
-            &conn,
+            conn,
             head,
             &head_commit,
             baseline_commit.as_deref(),
@@ -116,26 +205,33 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
                 head.name
             );
         }
-        reports.push(build::build(&conn, base.as_ref(), head, &options).map_err(sql)?);
+        reports.push(build::build(conn, base.as_ref(), head, &request.report).map_err(sql)?);
         bases.push(base);
     }
-    let judged = reports
-        .iter_mut()
-        .zip(&heads)
-        .zip(&bases)
-        .map(|((report, head), base)| verdicts::Judged {
-            report,
-            head,
-            base: base.as_ref(),
-        })
-        .collect();
-    let section = verdicts::judge(&conn, &db_path, judged, &verdict_options)?;
+    Ok(Collected {
+        head_commit,
+        baseline_commit,
+        heads,
+        bases,
+        reports,
+    })
+}
 
-    let names: Vec<&str> = reports.iter().map(|r| r.name.as_str()).collect();
-    let files = file_names::assign(&names, file_names::REPORT_FILES, file_names::REPORT_STEMS);
-    let entries: Vec<Entry<'_>> = reports
+/// The summary table of every report, with the benchmarks that have no
+/// head run, and "nothing regressed" only where the verdicts agree.
+fn summarize(
+    conn: &Connection,
+    db_path: &Path,
+    args: &ReportCmdArgs,
+    request: &ReportRequest,
+    collected: &Collected,
+    files: &[file_names::ReportFiles],
+    section: &VerdictSection,
+) -> Result<Summary> {
+    let entries: Vec<Entry<'_>> = collected
+        .reports
         .iter()
-        .zip(&files)
+        .zip(files)
         .map(|(report, files)| Entry {
             report,
             link: args
@@ -144,12 +240,13 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
                 .map(|url| format!("{}/{}", url.trim_end_matches('/'), files.main)),
         })
         .collect();
-    let mut summary = summary::summarize(&entries, threshold);
-    let source = match &baseline_commit {
+    let mut summary = summary::summarize(&entries, request.threshold);
+    let source = match &collected.baseline_commit {
         Some(commit) => BaselineSource::Commit(commit),
         None => BaselineSource::Branch(&args.base_branch),
     };
-    summary.missing = missing(&conn, &head_commit, source).map_err(sql)?;
+    summary.missing =
+        missing(conn, &collected.head_commit, source).map_err(|e| error::sqlite(db_path, &e))?;
     // "Nothing regressed" must agree with the verdicts above it: no series
     // worse beyond its own noise (or the fallback threshold), whatever
     // --fail-above says.
@@ -158,45 +255,66 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         && summary.regressions.is_empty()
         && section.regressions == 0
         && section.worse_changes == 0;
-    let text = markdown::render_verdicts(&section, args.templates.as_deref())?
-        + &super::changes::recent_shifts(&conn, &db_path, args, &heads)?
-        + &markdown::render_summary(&summary, args.templates.as_deref())?;
+    Ok(summary)
+}
 
-    match &args.out_dir {
-        Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, &e))?;
-            write_file(&dir.join(file_names::SUMMARY_FILE), &text)?;
-            let mut benchmarks = bmf::Benchmarks::new();
-            for ((report, files), head) in reports.iter_mut().zip(&files).zip(&heads) {
-                bmf::add_report(&mut benchmarks, &report.name.clone(), report);
-                write_report_files(report, dir, files, args.templates.as_deref())?;
-                if !args.no_flamegraphs {
-                    let path = dir.join(&files.main);
-                    crate::flame::write::link_from_markdown(&conn, head, dir, &path, &db_path)?;
-                }
+/// `--out-dir`: where the summary, each benchmark's report files, its
+/// flamegraphs, the BMF file and the verdicts go.
+struct OutDir<'a> {
+    conn: &'a Connection,
+    db_path: &'a Path,
+    dir: &'a Path,
+    args: &'a ReportCmdArgs,
+}
+
+impl OutDir<'_> {
+    fn write(
+        &self,
+        summary_text: &str,
+        collected: &mut Collected,
+        files: &[file_names::ReportFiles],
+        section: &VerdictSection,
+    ) -> Result<()> {
+        let dir = self.dir;
+        std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, &e))?;
+        write_file(&dir.join(file_names::SUMMARY_FILE), summary_text)?;
+        let mut benchmarks = bmf::Benchmarks::new();
+        let reports = collected
+            .reports
+            .iter_mut()
+            .zip(files)
+            .zip(&collected.heads);
+        for ((report, files), head) in reports {
+            bmf::add_report(&mut benchmarks, &report.name.clone(), report);
+            write_report_files(report, dir, files, self.args.templates.as_deref())?;
+            if !self.args.no_flamegraphs {
+                let path = dir.join(&files.main);
+                crate::flame::write::link_from_markdown(self.conn, head, dir, &path, self.db_path)?;
             }
-            write_file(&dir.join(file_names::BMF_FILE), &bmf::to_json(&benchmarks))?;
-            write_file(
-                &dir.join(file_names::VERDICTS_FILE),
-                &verdicts::to_json(&section),
-            )?;
-            crate::note!(
-                "{}: summary.md, bmf.json, verdicts.json and {}",
-                dir.display(),
-                plural(reports.len() as u64, "report")
-            );
         }
-        None if args.format == SummaryFormat::Md => print(&text)?,
-        None => {}
+        write_file(&dir.join(file_names::BMF_FILE), &bmf::to_json(&benchmarks))?;
+        write_file(
+            &dir.join(file_names::VERDICTS_FILE),
+            &verdicts::to_json(section),
+        )?;
+        crate::note!(
+            "{}: summary.md, bmf.json, verdicts.json and {}",
+            dir.display(),
+            plural(collected.reports.len() as u64, "report")
+        );
+        Ok(())
     }
-    // Text is for a terminal: it goes to stdout with or without --out-dir.
-    if args.format == SummaryFormat::Text {
-        let color = Plain::for_stdout().color;
-        print(&(plain::render_verdicts(&section) + &plain::render_summary(&summary, color)))?;
-    }
-    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-        append(Path::new(&path), &text)?;
-    }
+}
+
+/// 1 for a slowdown above --fail-above, a missing benchmark under
+/// --fail-on-missing, or what --fail-on finds in the verdicts; each said
+/// on stderr.
+fn exit_code(
+    args: &ReportCmdArgs,
+    head_commit: &str,
+    summary: &Summary,
+    section: &VerdictSection,
+) -> ExitCode {
     if !summary.missing.is_empty() {
         crate::note!(
             "prof: {} no run at {head_commit}: {}",
@@ -215,7 +333,7 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
     }
     let missing_fails = args.fail_on_missing && !summary.missing.is_empty();
     if missing_fails && summary.regressions.is_empty() {
-        return Ok(ExitCode::from(1));
+        return ExitCode::from(1);
     }
     if !summary.regressions.is_empty() {
         crate::note!(
@@ -228,9 +346,9 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
             },
             args.fail_above.unwrap_or_default()
         );
-        return Ok(ExitCode::from(1));
+        return ExitCode::from(1);
     }
-    Ok(super::check::exit_code(&section, args.fail_on))
+    super::check::exit_code(section, args.fail_on)
 }
 
 /// The benchmarks the report expected at `head_commit` and did not find.
