@@ -245,11 +245,7 @@ pub fn list(cli: &Cli, args: &AnnotationsArgs) -> Result<ExitCode> {
             .collect(),
     };
     let text = match args.format {
-        TrendFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&listing).expect("the listing serialises");
-            text.push('\n');
-            text
-        }
+        TrendFormat::Json => crate::render::json::document(&listing),
         TrendFormat::Csv => listing_csv(&listing),
         TrendFormat::Md => listing_markdown(&listing),
     };

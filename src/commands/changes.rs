@@ -76,11 +76,7 @@ pub fn run(cli: &Cli, args: &ChangesArgs) -> Result<ExitCode> {
     let text = match args.format {
         TrendFormat::Md => markdown::render_changes(&found, args.templates.as_deref())?,
         TrendFormat::Csv => changes::to_csv(&found),
-        TrendFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&found).expect("changes serialise");
-            text.push('\n');
-            text
-        }
+        TrendFormat::Json => crate::render::json::document(&found),
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)

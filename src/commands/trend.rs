@@ -96,11 +96,7 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
     let text = match args.format {
         TrendFormat::Md => markdown::render_trend(&trend, args.templates.as_deref())?,
         TrendFormat::Csv => trend::to_csv(&trend),
-        TrendFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&trend).expect("the trend serialises");
-            text.push('\n');
-            text
-        }
+        TrendFormat::Json => crate::render::json::document(&trend),
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
