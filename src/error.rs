@@ -143,13 +143,13 @@ mod tests {
         // No schema: looking up a run fails inside SQLite, not in the
         // user's reference.
         let conn = rusqlite::Connection::open_in_memory().unwrap();
-        let error = crate::commands::compare::resolve(&conn, "latest").unwrap_err();
+        let error = crate::runref::resolve_run(&conn, "latest").unwrap_err();
         assert!(matches!(error, Error::Query(_)), "{error:?}");
         assert!(error.to_string().contains("no such table"), "{error}");
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("empty.db");
         let conn = rusqlite::Connection::open(&path).unwrap();
-        let error = crate::commands::compare::resolve(&conn, "7").unwrap_err();
+        let error = crate::runref::resolve_run(&conn, "7").unwrap_err();
         assert!(
             matches!(&error, Error::Database { path: p, .. } if p == &path),
             "{error:?}"

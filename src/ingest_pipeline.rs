@@ -10,13 +10,12 @@
 //! memory stays flat however large a file is.
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use memmap2::{Mmap, UncheckedAdvice};
+use memmap2::Mmap;
 use rusqlite::{Connection, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
@@ -24,14 +23,16 @@ use crate::db::writer::{self, RunHeader, RunWriter, WriteCounts};
 use crate::error::{self, Error, Result};
 use crate::input::{self, Entry, ParseError};
 
+mod mapping;
+
+use mapping::{map_file, release_behind};
+
 /// Entries per batch sent from the parser to the writer.
 const BATCH: usize = 4096;
 /// Batches in flight; bounds the memory between the two threads.
 const IN_FLIGHT: usize = 4;
 /// Files larger than this show a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
-/// The mapping's pages are released behind the writer in steps this large.
-const RELEASE_STEP: usize = 8 << 20;
 
 /// What the user asked for, validated.
 #[derive(Clone, Debug, Default)]
@@ -121,27 +122,6 @@ struct Batch<'a> {
     position: usize,
 }
 
-fn map_file(path: &Path) -> Result<Mmap> {
-    let file = open_metrics_file(path)?;
-    if file.metadata().map(|m| m.len()).unwrap_or(0) == 0 {
-        return Err(Error::input(
-            path,
-            "the file is empty (expected a metrics JSON object such as {\"counter\": [], \"gauge\": []})",
-        ));
-    }
-    // SAFETY: the mapping is read-only; prof never writes through it. Another
-    // process truncating the file while it is read is the one hazard, as for
-    // any mmap reader, and CI artifacts are not rewritten in place.
-    let map = unsafe { Mmap::map(&file) }.map_err(|e| {
-        Error::input(
-            path,
-            format!("cannot map the file: {}", error::io_reason(&e)),
-        )
-    })?;
-    let _ = map.advise(memmap2::Advice::Sequential);
-    Ok(map)
-}
-
 fn clone_error(error: &Error) -> Error {
     match error {
         Error::Input { path, detail } => Error::Input {
@@ -150,36 +130,6 @@ fn clone_error(error: &Error) -> Error {
         },
         other => Error::internal(format!("an input error of an unexpected kind: {other}")),
     }
-}
-
-fn open_metrics_file(path: &Path) -> Result<File> {
-    let file = File::open(path).map_err(|e| {
-        let hint = match e.kind() {
-            std::io::ErrorKind::NotFound => "check the path",
-            std::io::ErrorKind::PermissionDenied => "check the file's permissions",
-            _ => "check that the file can be read",
-        };
-        Error::input(
-            path,
-            format!("cannot read: {} ({hint})", error::io_reason(&e)),
-        )
-    })?;
-    let metadata = file
-        .metadata()
-        .map_err(|e| Error::input(path, format!("cannot read: {}", error::io_reason(&e))))?;
-    if metadata.is_dir() {
-        return Err(Error::input(
-            path,
-            "is a directory, not a metrics file (pass the JSON files in it, e.g. DIR/*.json)",
-        ));
-    }
-    if !metadata.is_file() {
-        return Err(Error::input(
-            path,
-            "is not a regular file (prof maps its input into memory; save a pipe's output to a file first)",
-        ));
-    }
-    Ok(file)
 }
 
 /// Parser thread: every mapped file in order, batch by batch, each closed
@@ -342,26 +292,6 @@ fn write_file(
         counts,
         repeat,
     })
-}
-
-/// Drops the mapping's pages before the batch's first string: the parser
-/// has hashed them and the writer has stored them. Returns the new mark.
-fn release_behind(map: &Mmap, batch: &Batch<'_>, released: usize) -> usize {
-    let done = match batch.entries.first().map(|e| &e.metric) {
-        Some(Cow::Borrowed(metric)) => metric.as_ptr() as usize - map.as_ptr() as usize,
-        Some(Cow::Owned(_)) => released,
-        None => batch.position,
-    };
-    let releasable = done / RELEASE_STEP * RELEASE_STEP;
-    if releasable <= released {
-        return released;
-    }
-    // SAFETY: the mapping is read-only, so dropping its pages loses nothing:
-    // a later access would fault them back in from the file.
-    let _ = unsafe {
-        map.unchecked_advise_range(UncheckedAdvice::DontNeed, released, releasable - released)
-    };
-    releasable
 }
 
 fn progress_bar(len: u64) -> ProgressBar {

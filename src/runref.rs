@@ -154,6 +154,19 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<RunRow, ResolveError> {
     }
 }
 
+/// [`resolve`] with prof's errors: a reference that names no run is the
+/// user's mistake, a failing query is the database's.
+pub fn resolve_run(conn: &Connection, reference: &str) -> crate::error::Result<RunRow> {
+    use crate::error::Error;
+    resolve(conn, reference).map_err(|e| match e {
+        ResolveError::Database(detail) => match conn.path() {
+            Some(path) if !path.is_empty() => Error::database(std::path::Path::new(path), detail),
+            _ => Error::Query(detail),
+        },
+        other => Error::usage(other),
+    })
+}
+
 fn unknown_name(conn: &Connection, name: &str) -> rusqlite::Result<ResolveError> {
     let names = lookup::benchmark_names(conn)?;
     let known = if names.is_empty() {

@@ -12,8 +12,9 @@ use crate::db::{self, Access};
 use crate::error::{self, Error, Result};
 use crate::report::changes::{TOTALS, series_id};
 
-use super::compare::resolve;
 use super::print;
+use crate::report::csv;
+use crate::runref::resolve_run;
 
 pub fn exclude(cli: &Cli, args: &ExcludeArgs) -> Result<ExitCode> {
     let reason = args.reason.as_deref().map(str::trim);
@@ -26,7 +27,7 @@ pub fn exclude(cli: &Cli, args: &ExcludeArgs) -> Result<ExitCode> {
     let db_path = cli.db_path();
     let conn = existing(cli, Access::ReadWrite)?;
     let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
-    let run = resolve(&conn, &args.run)?;
+    let run = resolve_run(&conn, &args.run)?;
     let label = format!(
         "run {} ({}{})",
         run.id,
@@ -245,11 +246,7 @@ pub fn list(cli: &Cli, args: &AnnotationsArgs) -> Result<ExitCode> {
             .collect(),
     };
     let text = match args.format {
-        TrendFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&listing).expect("the listing serialises");
-            text.push('\n');
-            text
-        }
+        TrendFormat::Json => crate::render::json::document(&listing),
         TrendFormat::Csv => listing_csv(&listing),
         TrendFormat::Md => listing_markdown(&listing),
     };
@@ -300,34 +297,27 @@ fn listing_markdown(listing: &Listing) -> String {
 }
 
 fn listing_csv(listing: &Listing) -> String {
-    let field = |text: &str| {
-        if text.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text.to_string()
-        }
-    };
     let mut out = String::from("kind,run_or_ack,subject,commit,reason,by,at\n");
     for e in &listing.exclusions {
         out.push_str(&format!(
             "exclusion,{},{},{},{},{},{}\n",
             e.run_id,
-            field(&e.name),
-            field(e.commit_sha.as_deref().unwrap_or("")),
-            field(&e.reason),
-            field(&e.by),
-            field(&e.at)
+            csv::field(&e.name),
+            csv::field(e.commit_sha.as_deref().unwrap_or("")),
+            csv::field(&e.reason),
+            csv::field(&e.by),
+            csv::field(&e.at)
         ));
     }
     for a in &listing.acks {
         out.push_str(&format!(
             "ack,{},{},{},{},{},{}\n",
             a.id,
-            field(&a.series),
-            field(&a.commit_sha),
-            field(&a.reason),
-            field(&a.by),
-            field(&a.at)
+            csv::field(&a.series),
+            csv::field(&a.commit_sha),
+            csv::field(&a.reason),
+            csv::field(&a.by),
+            csv::field(&a.at)
         ));
     }
     out

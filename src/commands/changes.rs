@@ -16,7 +16,7 @@ use crate::report::changes::{self, Changes, ChangesInput, TOTALS};
 use crate::report::headline::HEADLINE_METRICS;
 use crate::stats::changepoint::{MIN_SEGMENT, Options};
 
-use super::compare::check_templates_dir;
+use super::files::check_templates_dir;
 use super::print;
 
 /// The largest window: its distance matrix holds window² numbers.
@@ -76,11 +76,7 @@ pub fn run(cli: &Cli, args: &ChangesArgs) -> Result<ExitCode> {
     let text = match args.format {
         TrendFormat::Md => markdown::render_changes(&found, args.templates.as_deref())?,
         TrendFormat::Csv => changes::to_csv(&found),
-        TrendFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&found).expect("changes serialise");
-            text.push('\n');
-            text
-        }
+        TrendFormat::Json => crate::render::json::document(&found),
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
@@ -176,9 +172,12 @@ pub fn recent_shifts(
     let Some(newest) = heads.iter().map(|h| h.created_at.as_str()).max() else {
         return Ok(String::new());
     };
-    let newest: jiff::Timestamp = newest
-        .parse()
-        .map_err(|_| Error::usage(format!("run time {newest} is not RFC 3339")))?;
+    let newest: jiff::Timestamp = newest.parse().map_err(|_| {
+        Error::database(
+            db_path,
+            format!("stored run time {newest} is not RFC 3339 (was the database edited by hand?)"),
+        )
+    })?;
     let since = crate::ingest_pipeline::format_time(newest - age);
     let mut names: Vec<String> = heads.iter().map(|h| h.name.clone()).collect();
     names.sort();

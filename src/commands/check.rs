@@ -11,15 +11,15 @@ use crate::render::markdown;
 use crate::report::build::{self, ReportOptions};
 use crate::report::verdict_section::VerdictSection;
 
-use super::compare::resolve;
 use super::{print, verdicts};
+use crate::runref::resolve_run;
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
     let options = verdicts::options(&args.verdicts, args.fail_above)?;
     let db_path = cli.db_path();
     let conn = db::open(&db_path, Access::ReadOnly)?;
     let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
-    let head = resolve(&conn, &args.run)?;
+    let head = resolve_run(&conn, &args.run)?;
     let base = match &head.branch {
         Some(branch) => {
             queries::newest_run_on_branch_before_run(&conn, &head.name, branch, head.id)

@@ -1,7 +1,6 @@
 //! `prof compare BASE HEAD` and `prof show RUN`: resolve the runs, build the
 //! report, render it in the chosen format, and write it to stdout or files.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,17 +11,19 @@ use crate::db::{self, Access};
 use crate::error::{self, Error, Result};
 use crate::model::RunRow;
 use crate::render::file_names::ReportFiles;
-use crate::render::{
-    Attachment, Exporter, Format, bmf::Bmf, json::Json, markdown::Markdown, plain::Plain,
-};
+use crate::render::{Exporter, Format, bmf::Bmf, json::Json, markdown::Markdown, plain::Plain};
 use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::headline::MetricSelection;
-use crate::runref;
-
-use super::{print, verdicts};
 use crate::report::verdict::VerdictOptions;
 use crate::report::verdict_section::VerdictSection;
+use crate::runref;
+
+use super::files::{check_output_dir, check_templates_dir, write_report_files};
+use super::{print, verdicts};
+
+// `src/site` still imports it from here; it belongs to `super::files`.
+pub use super::files::write_file;
 
 /// `ReportArgs`, checked.
 pub struct Output {
@@ -59,36 +60,12 @@ impl Output {
             format: args.format,
             path: args.output.clone(),
             templates: args.templates.clone(),
-            options: ReportOptions {
-                num_devices: args.num_devices as usize,
-                proofs_per_device: args.proofs_per_device as usize,
+            options: args.provers.apply(ReportOptions {
                 metrics,
                 details: args.format != Format::Bmf,
-            },
+                ..ReportOptions::default()
+            }),
         })
-    }
-}
-
-/// The directory an output file goes to must exist: checked before any
-/// work, so a typo costs nothing.
-pub fn check_output_dir(path: &Path) -> Result<()> {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(Error::Output {
-            path: path.to_path_buf(),
-            detail: format!(
-                "cannot write: {} is not a directory (create it first)",
-                dir.display()
-            ),
-        }),
-        _ => Ok(()),
-    }
-}
-
-/// `--templates DIR` must name a directory of known templates.
-pub fn check_templates_dir(dir: Option<&Path>) -> Result<()> {
-    match dir {
-        Some(dir) => crate::render::templates::check_dir(dir),
-        None => Ok(()),
     }
 }
 
@@ -96,8 +73,8 @@ pub fn run_compare(cli: &Cli, args: &CompareArgs) -> Result<ExitCode> {
     let output = Output::from_args(&args.report)?;
     let verdict_options = verdicts::options(&args.verdicts, None)?;
     let conn = db::open(&cli.db_path(), Access::ReadOnly)?;
-    let base = resolve(&conn, &args.base)?;
-    let head = resolve(&conn, &args.head)?;
+    let base = runref::resolve_run(&conn, &args.base)?;
+    let head = runref::resolve_run(&conn, &args.head)?;
     if base.name != head.name {
         crate::note!(
             "prof: note: run {} is {} and run {} is {}: comparing two different benchmarks",
@@ -116,18 +93,8 @@ pub fn run_compare(cli: &Cli, args: &CompareArgs) -> Result<ExitCode> {
 pub fn run_show(cli: &Cli, args: &ShowArgs) -> Result<ExitCode> {
     let output = Output::from_args(&args.report)?;
     let conn = db::open(&cli.db_path(), Access::ReadOnly)?;
-    let run = resolve(&conn, &args.run)?;
+    let run = runref::resolve_run(&conn, &args.run)?;
     write_report(&conn, &cli.db_path(), None, &run, &output, None)
-}
-
-pub fn resolve(conn: &Connection, reference: &str) -> Result<RunRow> {
-    runref::resolve(conn, reference).map_err(|e| match e {
-        runref::ResolveError::Database(detail) => match conn.path() {
-            Some(path) if !path.is_empty() => Error::database(Path::new(path), detail),
-            _ => Error::Query(detail),
-        },
-        other => Error::usage(other),
-    })
 }
 
 fn write_report(
@@ -201,54 +168,4 @@ pub fn write_markdown(report: &mut Report, md_path: &Path, templates: Option<&Pa
         })?;
     let dir = md_path.parent().unwrap_or(Path::new(""));
     write_report_files(report, dir, &ReportFiles::beside(&main), templates)
-}
-
-/// Writes `report` as Markdown into `dir` under the names `files` gives,
-/// the main document linking to the others by those names.
-pub fn write_report_files(
-    report: &mut Report,
-    dir: &Path,
-    files: &ReportFiles,
-    templates: Option<&Path>,
-) -> Result<()> {
-    if let Some(gpu) = &mut report.gpu_memory {
-        gpu.svg_file = Some(files.memory_svg.clone());
-    }
-    let rendered = Markdown {
-        templates: templates.map(Path::to_path_buf),
-        detailed_file: Some(files.detailed.clone()),
-    }
-    .render(report)?;
-    write_file(&dir.join(&files.main), &rendered.main)?;
-    for (attachment, text) in &rendered.attachments {
-        let name = match attachment {
-            Attachment::Detailed => &files.detailed,
-            Attachment::MemorySvg => &files.memory_svg,
-        };
-        write_file(&dir.join(name), text)?;
-    }
-    Ok(())
-}
-
-/// Writes through a temporary file in the same directory, so a reader never
-/// sees half a report.
-pub fn write_file(path: &Path, text: &str) -> Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::output(path, &e))?;
-    temp.write_all(text.as_bytes())
-        .map_err(|e| Error::output(path, &e))?;
-    // A temporary file is private (0600); a report is an ordinary file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = temp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    temp.persist(path)
-        .map_err(|e| Error::output(path, &e.error))?;
-    Ok(())
 }

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::flame::write::write_run;
 use crate::render::text::plural;
 
-use super::compare::resolve;
+use crate::runref::resolve_run;
 
 pub fn run(cli: &Cli, args: &FlamegraphArgs) -> Result<ExitCode> {
     let dir = &args.output;
@@ -21,11 +21,11 @@ pub fn run(cli: &Cli, args: &FlamegraphArgs) -> Result<ExitCode> {
     }
     let db_path = cli.db_path();
     let conn = db::open(&db_path, Access::ReadOnly)?;
-    let head = resolve(&conn, &args.run)?;
+    let head = resolve_run(&conn, &args.run)?;
     let base = args
         .base
         .as_deref()
-        .map(|r| resolve(&conn, r))
+        .map(|r| resolve_run(&conn, r))
         .transpose()?;
     std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, &e))?;
     let written = write_run(&conn, &head, base.as_ref(), dir, &db_path, args.reverse)?;

@@ -7,72 +7,125 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{Cli, LegacyArgs, LegacyCommand};
+use rusqlite::Connection;
+
+use crate::cli::{Cli, LegacyArgs, LegacyCommand, LegacySummaryArgs};
 use crate::db::{self, Access};
 use crate::error::{self, Error, Result};
 use crate::ingest_pipeline::{self as ingest, IngestOptions, Outcome};
+use crate::model::RunRow;
 use crate::render::file_names::{self, ReportFiles};
 use crate::render::{bmf, markdown};
 use crate::report::Report;
 use crate::report::build::{self, ReportOptions};
 use crate::report::summary::{self, Entry};
 
-use super::compare::{check_output_dir, write_file, write_report_files};
+use super::files::{check_output_dir, write_file, write_report_files};
 use super::print;
 
+/// `LegacyArgs`, checked before anything is stored or written.
+struct LegacyOptions {
+    /// Each input's benchmark name, distinct.
+    names: Vec<String>,
+    report: ReportOptions,
+}
+
+impl LegacyOptions {
+    fn from_args(args: &LegacyArgs) -> Result<LegacyOptions> {
+        let count = args.json_paths.len();
+        if let Some(prev) = &args.prev_json_paths {
+            if prev.len() != count {
+                return Err(Error::usage(format!(
+                    "--prev-json-paths has {} paths for {count} --json-paths; give one per file, in the same order",
+                    prev.len()
+                )));
+            }
+        }
+        if let Some(names) = &args.names {
+            if names.len() != count {
+                return Err(Error::usage(format!(
+                    "--names has {} names for {count} --json-paths; give one per file, in the same order",
+                    names.len()
+                )));
+            }
+        }
+        let names = benchmark_names(args)?;
+        for path in [args.output_json.as_ref(), summary_path(args)]
+            .into_iter()
+            .flatten()
+        {
+            check_output_dir(path)?;
+        }
+        Ok(LegacyOptions {
+            names,
+            report: args.provers.apply(ReportOptions::default()),
+        })
+    }
+}
+
+/// The database `legacy` stores its inputs in: `--db` (or `$PROF_DB`),
+/// else a temporary one that lives as long as this value.
+struct LegacyDb {
+    path: PathBuf,
+    temp: Option<tempfile::TempDir>,
+}
+
+impl LegacyDb {
+    fn choose(cli: &Cli) -> Result<LegacyDb> {
+        if cli.db_given().is_some() {
+            return Ok(LegacyDb {
+                path: cli.db_path(),
+                temp: None,
+            });
+        }
+        let temp =
+            tempfile::tempdir().map_err(|e| Error::output(Path::new("temporary directory"), &e))?;
+        Ok(LegacyDb {
+            path: temp.path().join("prof.db"),
+            temp: Some(temp),
+        })
+    }
+}
+
 pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
-    let count = args.json_paths.len();
-    if let Some(prev) = &args.prev_json_paths {
-        if prev.len() != count {
-            return Err(Error::usage(format!(
-                "--prev-json-paths has {} paths for {count} --json-paths; give one per file, in the same order",
-                prev.len()
-            )));
+    let options = LegacyOptions::from_args(args)?;
+    let db = LegacyDb::choose(cli)?;
+    let mut conn = db::open(&db.path, Access::ReadWrite)?;
+    let pairs = store_inputs(&mut conn, &db.path, args, &options.names)?;
+    if db.temp.is_none() {
+        db::checkpoint(&conn, &db.path)?;
+    }
+    let reports = write_reports(&conn, &db.path, args, &options.report, pairs)?;
+    if let Some(path) = &args.output_json {
+        let mut benchmarks = bmf::Benchmarks::new();
+        for (report, _) in &reports {
+            bmf::add_report(&mut benchmarks, &report.name, report);
         }
+        write_file(path, &bmf::to_json(&benchmarks))?;
     }
-    if let Some(names) = &args.names {
-        if names.len() != count {
-            return Err(Error::usage(format!(
-                "--names has {} names for {count} --json-paths; give one per file, in the same order",
-                names.len()
-            )));
-        }
+    if let Some(LegacyCommand::Summary(summary_args)) = &args.command {
+        write_summary(summary_args, &reports)?;
     }
-    let names = benchmark_names(args)?;
-    // A temporary database lives as long as this directory handle.
-    let temp = match cli.db_given() {
-        Some(_) => None,
-        None => Some(
-            tempfile::tempdir().map_err(|e| Error::output(Path::new("temporary directory"), &e))?,
-        ),
-    };
-    let db_path = match &temp {
-        Some(dir) => dir.path().join("prof.db"),
-        None => cli.db_path(),
-    };
-    let mut conn = db::open(&db_path, Access::ReadWrite)?;
-    let options = ReportOptions {
-        num_devices: args.num_devices as usize,
-        proofs_per_device: args.proofs_per_device as usize,
-        ..ReportOptions::default()
-    };
-    for path in [args.output_json.as_ref(), summary_path(args)]
-        .into_iter()
-        .flatten()
-    {
-        check_output_dir(path)?;
-    }
-    let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
-    // Every input is stored before any output is written, so a bad file
-    // leaves no half-written set of reports behind.
-    let mut pairs: Vec<(i64, Option<i64>)> = Vec::with_capacity(count);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Stores every input, and its previous run where the file exists, before
+/// any output is written, so a bad file leaves no half-written set of
+/// reports behind. Gives the (head, base) run ids of each input.
+fn store_inputs(
+    conn: &mut Connection,
+    db_path: &Path,
+    args: &LegacyArgs,
+    names: &[String],
+) -> Result<Vec<(i64, Option<i64>)>> {
+    let mut pairs = Vec::with_capacity(args.json_paths.len());
     for (i, path) in args.json_paths.iter().enumerate() {
         let head_options = IngestOptions {
             name: Some(names[i].clone()),
             created_at: modified(path),
             ..IngestOptions::default()
         };
-        let head = run_id(ingest::ingest_file(&mut conn, path, &head_options)?);
+        let head = run_id(ingest::ingest_file(conn, path, &head_options)?);
         // The original's rule: a previous file that does not exist means a
         // new benchmark.
         let prev = args
@@ -82,64 +135,66 @@ pub fn run(cli: &Cli, args: &LegacyArgs) -> Result<ExitCode> {
             .filter(|p| p.exists());
         let base = match prev {
             Some(prev) => {
-                let head_name = db::queries::run(&conn, head)
-                    .map_err(sql)?
-                    .expect("the run was just stored")
-                    .name;
                 let prev_options = IngestOptions {
-                    name: Some(head_name),
+                    name: Some(stored_run(conn, db_path, head)?.name),
                     created_at: modified(prev),
                     ..IngestOptions::default()
                 };
-                Some(run_id(ingest::ingest_file(&mut conn, prev, &prev_options)?))
+                Some(run_id(ingest::ingest_file(conn, prev, &prev_options)?))
             }
             None => None,
         };
         pairs.push((head, base));
     }
-    if temp.is_none() {
-        db::checkpoint(&conn, &db_path)?;
-    }
+    Ok(pairs)
+}
+
+/// Builds each input's report and writes it beside the input; gives the
+/// reports with the name of each one's main file.
+fn write_reports(
+    conn: &Connection,
+    db_path: &Path,
+    args: &LegacyArgs,
+    options: &ReportOptions,
+    pairs: Vec<(i64, Option<i64>)>,
+) -> Result<Vec<(Report, String)>> {
     let files = files_beside_inputs(args);
-    let mut reports: Vec<(Report, String)> = Vec::with_capacity(count);
+    let mut reports = Vec::with_capacity(pairs.len());
     for ((path, files), (head, base)) in args.json_paths.iter().zip(&files).zip(pairs) {
-        let head_run = db::queries::run(&conn, head)
-            .map_err(sql)?
-            .expect("the run was just stored");
-        let base_run = base
-            .map(|id| db::queries::run(&conn, id))
-            .transpose()
-            .map_err(sql)?
-            .flatten();
-        let mut report =
-            build::build(&conn, base_run.as_ref(), &head_run, &options).map_err(sql)?;
+        let head_run = stored_run(conn, db_path, head)?;
+        let base_run = base.map(|id| stored_run(conn, db_path, id)).transpose()?;
+        let mut report = build::build(conn, base_run.as_ref(), &head_run, options)
+            .map_err(|e| error::sqlite(db_path, &e))?;
         let dir = path.parent().unwrap_or(Path::new(""));
         write_report_files(&mut report, dir, files, None)?;
         reports.push((report, files.main.clone()));
     }
-    if let Some(path) = &args.output_json {
-        let mut benchmarks = bmf::Benchmarks::new();
-        for (report, _) in &reports {
-            bmf::add_report(&mut benchmarks, &report.name, report);
-        }
-        write_file(path, &bmf::to_json(&benchmarks))?;
+    Ok(reports)
+}
+
+/// The summary of every report, linking each to its file under the
+/// results link, to `--summary-md-path` or stdout.
+fn write_summary(args: &LegacySummaryArgs, reports: &[(Report, String)]) -> Result<()> {
+    let link = args.benchmark_results_link.trim_end_matches('/');
+    let entries: Vec<Entry<'_>> = reports
+        .iter()
+        .map(|(report, md)| Entry {
+            report,
+            link: Some(format!("{link}/{md}")),
+        })
+        .collect();
+    let text = markdown::render_summary(&summary::summarize(&entries, None), None)?;
+    match &args.summary_md_path {
+        Some(path) => write_file(path, &text),
+        None => print(&text),
     }
-    if let Some(LegacyCommand::Summary(summary_args)) = &args.command {
-        let link = summary_args.benchmark_results_link.trim_end_matches('/');
-        let entries: Vec<Entry<'_>> = reports
-            .iter()
-            .map(|(report, md)| Entry {
-                report,
-                link: Some(format!("{link}/{md}")),
-            })
-            .collect();
-        let text = markdown::render_summary(&summary::summarize(&entries, None), None)?;
-        match &summary_args.summary_md_path {
-            Some(path) => write_file(path, &text)?,
-            None => print(&text)?,
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+}
+
+/// A run this command stored a moment ago.
+fn stored_run(conn: &Connection, db_path: &Path, id: i64) -> Result<RunRow> {
+    db::queries::run(conn, id)
+        .map_err(|e| error::sqlite(db_path, &e))?
+        .ok_or_else(|| Error::internal(format!("run {id} was stored but cannot be read back")))
 }
 
 /// The report files of each input, beside it as the original wrote them

@@ -6,6 +6,7 @@ pub mod annotate;
 pub mod changes;
 pub mod check;
 pub mod compare;
+pub mod files;
 pub mod flamegraph;
 pub mod ingest;
 pub mod legacy;
@@ -55,8 +56,8 @@ pub(crate) fn print(text: &str) -> Result<()> {
 }
 
 pub(crate) fn stdout_error(error: &std::io::Error) -> Error {
-    Error::usage(format!(
-        "cannot write to standard output: {}",
-        error::io_reason(error)
-    ))
+    Error::Output {
+        path: "standard output".into(),
+        detail: format!("cannot write: {}", error::io_reason(error)),
+    }
 }

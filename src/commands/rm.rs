@@ -8,8 +8,8 @@ use crate::db::{self, Access};
 use crate::error::{self, Error, Result};
 use crate::render::text::plural;
 
-use super::compare::resolve;
 use super::print;
+use crate::runref::resolve_run;
 
 pub fn run(cli: &Cli, args: &RmArgs) -> Result<ExitCode> {
     let db_path = cli.db_path();
@@ -20,7 +20,7 @@ pub fn run(cli: &Cli, args: &RmArgs) -> Result<ExitCode> {
         let conn = db::open(&db_path, Access::ReadOnly)?;
         let mut ids: Vec<i64> = Vec::with_capacity(args.runs.len());
         for reference in &args.runs {
-            let id = resolve(&conn, reference)?.id;
+            let id = resolve_run(&conn, reference)?.id;
             if !ids.contains(&id) {
                 ids.push(id);
             }
@@ -29,9 +29,12 @@ pub fn run(cli: &Cli, args: &RmArgs) -> Result<ExitCode> {
     };
     let mut conn = db::open(&db_path, Access::ReadWrite)?;
     let removed = remove::remove_runs(&mut conn, &ids).map_err(|e| match e {
-        RemoveError::Gone(id) => Error::usage(format!(
+        RemoveError::Gone(id) => Error::database(
+            &db_path,
+            format!(
             "run {id} was removed by another process meanwhile; nothing was removed (see `prof runs`)"
-        )),
+            ),
+        ),
         RemoveError::Sqlite(e) => error::sqlite(&db_path, &e),
     })?;
     db::checkpoint(&conn, &db_path)?;

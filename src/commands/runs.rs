@@ -14,11 +14,7 @@ pub fn run(cli: &Cli, args: &RunsArgs) -> Result<ExitCode> {
     let runs = db::queries::list_runs(&conn, args.name.as_deref(), args.limit)
         .map_err(|e| error::sqlite(&cli.db_path(), &e))?;
     let text = match args.format {
-        RunsFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&runs).expect("run rows serialise");
-            text.push('\n');
-            text
-        }
+        RunsFormat::Json => crate::render::json::document(&runs),
         RunsFormat::Table => runs_table(&runs),
     };
     print(&text)?;

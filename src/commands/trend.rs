@@ -9,7 +9,7 @@ use crate::model::{RunTotal, TrendSeries};
 use crate::render::markdown;
 use crate::report::trend;
 
-use super::compare::check_templates_dir;
+use super::files::check_templates_dir;
 use super::print;
 
 pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
@@ -96,11 +96,7 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
     let text = match args.format {
         TrendFormat::Md => markdown::render_trend(&trend, args.templates.as_deref())?,
         TrendFormat::Csv => trend::to_csv(&trend),
-        TrendFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&trend).expect("the trend serialises");
-            text.push('\n');
-            text
-        }
+        TrendFormat::Json => crate::render::json::document(&trend),
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)

@@ -64,7 +64,5 @@ pub fn judge(
 
 /// The verdicts of a report as pretty JSON (`verdicts.json`).
 pub fn to_json(section: &VerdictSection) -> String {
-    let mut text = serde_json::to_string_pretty(section).expect("verdicts serialise");
-    text.push('\n');
-    text
+    crate::render::json::document(section)
 }

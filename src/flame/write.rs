@@ -108,8 +108,8 @@ pub fn write_run(
                 std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, &e))?;
                 let mut folded_text = folded.join("\n");
                 folded_text.push('\n');
-                crate::commands::compare::write_file(&dir.join(&folded_file), &folded_text)?;
-                crate::commands::compare::write_file(&dir.join(&svg_file), &svg)?;
+                crate::commands::files::write_file(&dir.join(&folded_file), &folded_text)?;
+                crate::commands::files::write_file(&dir.join(&svg_file), &svg)?;
                 files.push(Written {
                     group: group.clone(),
                     keys: spec.keys.join(";"),
@@ -167,5 +167,5 @@ pub fn link_from_markdown(
     let list = crate::site::templates::render_flamegraph_list(&written, FLAMEGRAPH_DIR)?;
     let mut text = std::fs::read_to_string(md_path).map_err(|e| Error::output(md_path, &e))?;
     text.push_str(&list);
-    crate::commands::compare::write_file(md_path, &text)
+    crate::commands::files::write_file(md_path, &text)
 }

@@ -95,9 +95,7 @@ pub fn add_report(out: &mut Benchmarks, name: &str, report: &Report) {
 }
 
 pub fn to_json(benchmarks: &Benchmarks) -> String {
-    let mut text = serde_json::to_string_pretty(benchmarks).expect("BMF serialises");
-    text.push('\n');
-    text
+    crate::render::json::document(benchmarks)
 }
 
 pub struct Bmf;

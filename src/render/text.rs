@@ -1,7 +1,7 @@
 //! Text helpers shared by the Markdown filters: numbers with diffs, and
 //! escaping that keeps any label or metric name inside its table cell.
 
-use crate::report::cell::{Cell, Change, format_decimals, format_pct, format_signed};
+use crate::report::cell::{Cell, Change, format_decimals, format_diff};
 
 /// Longest label text a table cell shows; the rest is cut with `…`.
 const CELL_CHARS: usize = 300;
@@ -33,15 +33,8 @@ pub fn cell(cell: &Cell, decimals: u32) -> String {
             } else {
                 "green"
             };
-            let diff = cell
-                .diff
-                .map(|d| format_signed(d, decimals))
-                .unwrap_or_default();
-            let pct = cell
-                .pct
-                .map(|p| format!(" [{}]", format_pct(p)))
-                .unwrap_or_default();
-            format!("<span style='color: {color}'>({diff}{pct})</span> {value}")
+            let diff = format_diff(cell, decimals);
+            format!("<span style='color: {color}'>({diff})</span> {value}")
         }
     }
 }

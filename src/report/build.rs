@@ -12,6 +12,11 @@ use super::{GroupProofTime, GroupReport, MetricRow, Report, RunInfo, Totals, det
 use crate::db::queries;
 use crate::model::{GroupProofRow, GroupStatRow, RunRow, weight};
 
+/// GPUs of the bounded-parallel estimate unless the command line says.
+pub const DEFAULT_NUM_DEVICES: u32 = 16;
+/// Proofs each GPU runs at once unless the command line says.
+pub const DEFAULT_PROOFS_PER_DEVICE: u32 = 2;
+
 /// How a report is shaped, validated.
 #[derive(Clone, Debug)]
 pub struct ReportOptions {
@@ -25,8 +30,8 @@ pub struct ReportOptions {
 impl Default for ReportOptions {
     fn default() -> Self {
         ReportOptions {
-            num_devices: 16,
-            proofs_per_device: 2,
+            num_devices: DEFAULT_NUM_DEVICES as usize,
+            proofs_per_device: DEFAULT_PROOFS_PER_DEVICE as usize,
             metrics: MetricSelection::Headline,
             details: true,
         }
@@ -99,131 +104,13 @@ pub fn build(
 ) -> rusqlite::Result<Report> {
     let head_data = RunData::load(conn, head.id)?;
     let base_data = base.map(|run| RunData::load(conn, run.id)).transpose()?;
-    let compared = base_data.is_some();
-    let provers = options.provers();
-
-    let head_bounded = head_data.bounded_ms(provers);
-    let base_bounded = base_data
-        .as_ref()
-        .map(|b| b.bounded_ms(provers))
-        .unwrap_or_default();
-    let seconds = |value: Option<f64>, base_value: Option<f64>| {
-        Cell::compare(value, base_value, compared, Better::Lower).scaled(1000.0)
-    };
-    let sum_over =
-        |rows: &[GroupProofRow], pick: fn(&GroupProofRow) -> f64| total(rows.iter().map(pick));
-    let base_rows = base_data.as_ref().map(|b| b.proof_times.as_slice());
-    let totals = Totals {
-        serial_s: seconds(
-            Some(sum_over(&head_data.proof_times, |g| g.serial_ms)),
-            base_rows.map(|rows| sum_over(rows, |g| g.serial_ms)),
-        ),
-        parallel_s: seconds(
-            Some(sum_over(&head_data.proof_times, |g| g.parallel_ms)),
-            base_rows.map(|rows| sum_over(rows, |g| g.parallel_ms)),
-        ),
-        bounded_s: seconds(
-            Some(total(head_bounded.values().copied())),
-            base_data
-                .as_ref()
-                .map(|_| total(base_bounded.values().copied())),
-        ),
-        provers,
-        num_devices: options.num_devices,
-        proofs_per_device: options.proofs_per_device,
-        estimated: head_data.proof_times.iter().any(|g| g.estimated),
-    };
-
-    // Every group of either run, in display order.
-    let mut group_keys: BTreeSet<(i64, &str)> = BTreeSet::new();
-    for row in head_data
-        .stats
-        .iter()
-        .chain(base_data.iter().flat_map(|b| b.stats.iter()))
-    {
-        group_keys.insert((row.weight, row.group_name.as_str()));
-    }
-    let groups = group_keys
-        .into_iter()
-        .map(|(weight, name)| {
-            let head_proof = head_data.proof_times.iter().find(|g| g.group_name == name);
-            let base_proof = base_data
-                .as_ref()
-                .and_then(|b| b.proof_times.iter().find(|g| g.group_name == name));
-            let proof_time =
-                (head_proof.is_some() || base_proof.is_some()).then(|| GroupProofTime {
-                    serial_ms: Cell::compare(
-                        head_proof.map(|g| g.serial_ms),
-                        base_proof.map(|g| g.serial_ms),
-                        compared,
-                        Better::Lower,
-                    ),
-                    proofs_ms: Cell::compare(
-                        head_proof.map(|g| g.serial_ms - g.app_serial_ms),
-                        base_proof.map(|g| g.serial_ms - g.app_serial_ms),
-                        compared,
-                        Better::Lower,
-                    ),
-                    serial_s: seconds(
-                        head_proof.map(|g| g.serial_ms),
-                        base_proof.map(|g| g.serial_ms),
-                    ),
-                    parallel_s: seconds(
-                        head_proof.map(|g| g.parallel_ms),
-                        base_proof.map(|g| g.parallel_ms),
-                    ),
-                    bounded_s: seconds(
-                        head_bounded.get(name).copied(),
-                        base_proof.and(base_bounded.get(name).copied()),
-                    ),
-                    estimated: head_proof.or(base_proof).is_some_and(|g| g.estimated),
-                });
-            let head_stats: Vec<&GroupStatRow> = head_data
-                .stats
-                .iter()
-                .filter(|s| s.group_name == name)
-                .collect();
-            let base_stats: Vec<&GroupStatRow> = base_data
-                .iter()
-                .flat_map(|b| b.stats.iter())
-                .filter(|s| s.group_name == name)
-                .collect();
-            let change = match (head_stats.is_empty(), base_stats.is_empty()) {
-                (false, true) if compared => Change::New,
-                (true, false) => Change::Removed,
-                _ => Change::None,
-            };
-            let metrics = metric_rows(
-                &head_stats,
-                &base_stats,
-                compared,
-                weight == weight::APP,
-                &options.metrics,
-            );
-            let mut phases: Vec<Option<String>> = vec![None];
-            for row in metrics.iter().filter(|r| r.shown) {
-                if !phases.contains(&row.phase) {
-                    phases.push(row.phase.clone());
-                }
-            }
-            GroupReport {
-                name: name.to_string(),
-                weight,
-                keygen: weight == weight::KEYGEN,
-                change,
-                proof_time,
-                phases,
-                metrics,
-            }
-        })
-        .collect();
-
+    let pair = RunPair::new(&head_data, base_data.as_ref(), options.provers());
     let mut report = Report {
         name: head.name.clone(),
         base: base.map(run_info),
         head: run_info(head),
-        totals,
-        groups,
+        totals: pair.totals(options),
+        groups: pair.groups(&options.metrics),
         detailed: Vec::new(),
         instruction_counts: Vec::new(),
         gpu_memory: None,
@@ -233,6 +120,161 @@ pub fn build(
         detail::add_details(conn, &mut report, base.map(|b| b.id), head.id)?;
     }
     Ok(report)
+}
+
+/// The head run's data beside the base run's, with each one's
+/// bounded-parallel time per group.
+struct RunPair<'a> {
+    head: &'a RunData,
+    base: Option<&'a RunData>,
+    provers: usize,
+    head_bounded: BTreeMap<&'a str, f64>,
+    base_bounded: BTreeMap<&'a str, f64>,
+}
+
+impl<'a> RunPair<'a> {
+    fn new(head: &'a RunData, base: Option<&'a RunData>, provers: usize) -> Self {
+        RunPair {
+            head,
+            base,
+            provers,
+            head_bounded: head.bounded_ms(provers),
+            base_bounded: base.map(|b| b.bounded_ms(provers)).unwrap_or_default(),
+        }
+    }
+
+    fn compared(&self) -> bool {
+        self.base.is_some()
+    }
+
+    /// A time in ms, head against base, as seconds.
+    fn seconds(&self, value: Option<f64>, base_value: Option<f64>) -> Cell {
+        Cell::compare(value, base_value, self.compared(), Better::Lower).scaled(1000.0)
+    }
+
+    /// The run totals: serial, parallel and bounded-parallel seconds.
+    fn totals(&self, options: &ReportOptions) -> Totals {
+        let sum_over =
+            |rows: &[GroupProofRow], pick: fn(&GroupProofRow) -> f64| total(rows.iter().map(pick));
+        let head_rows = self.head.proof_times.as_slice();
+        let base_rows = self.base.map(|b| b.proof_times.as_slice());
+        Totals {
+            serial_s: self.seconds(
+                Some(sum_over(head_rows, |g| g.serial_ms)),
+                base_rows.map(|rows| sum_over(rows, |g| g.serial_ms)),
+            ),
+            parallel_s: self.seconds(
+                Some(sum_over(head_rows, |g| g.parallel_ms)),
+                base_rows.map(|rows| sum_over(rows, |g| g.parallel_ms)),
+            ),
+            bounded_s: self.seconds(
+                Some(total(self.head_bounded.values().copied())),
+                self.base
+                    .map(|_| total(self.base_bounded.values().copied())),
+            ),
+            provers: self.provers,
+            num_devices: options.num_devices,
+            proofs_per_device: options.proofs_per_device,
+            estimated: head_rows.iter().any(|g| g.estimated),
+        }
+    }
+
+    /// Every group of either run, in display order.
+    fn groups(&self, selection: &MetricSelection) -> Vec<GroupReport> {
+        let mut group_keys: BTreeSet<(i64, &str)> = BTreeSet::new();
+        for row in self
+            .head
+            .stats
+            .iter()
+            .chain(self.base.iter().flat_map(|b| b.stats.iter()))
+        {
+            group_keys.insert((row.weight, row.group_name.as_str()));
+        }
+        group_keys
+            .into_iter()
+            .map(|(weight, name)| self.group(weight, name, selection))
+            .collect()
+    }
+
+    /// One group: its proof time, whether it is new or removed, and its
+    /// metrics with the phases they fall in.
+    fn group(&self, weight: i64, name: &str, selection: &MetricSelection) -> GroupReport {
+        let head_stats: Vec<&GroupStatRow> = self
+            .head
+            .stats
+            .iter()
+            .filter(|s| s.group_name == name)
+            .collect();
+        let base_stats: Vec<&GroupStatRow> = self
+            .base
+            .iter()
+            .flat_map(|b| b.stats.iter())
+            .filter(|s| s.group_name == name)
+            .collect();
+        let change = match (head_stats.is_empty(), base_stats.is_empty()) {
+            (false, true) if self.compared() => Change::New,
+            (true, false) => Change::Removed,
+            _ => Change::None,
+        };
+        let metrics = metric_rows(
+            &head_stats,
+            &base_stats,
+            self.compared(),
+            weight == weight::APP,
+            selection,
+        );
+        let mut phases: Vec<Option<String>> = vec![None];
+        for row in metrics.iter().filter(|r| r.shown) {
+            if !phases.contains(&row.phase) {
+                phases.push(row.phase.clone());
+            }
+        }
+        GroupReport {
+            name: name.to_string(),
+            weight,
+            keygen: weight == weight::KEYGEN,
+            change,
+            proof_time: self.group_proof_time(name),
+            phases,
+            metrics,
+        }
+    }
+
+    /// A group's proof time, when either run has one.
+    fn group_proof_time(&self, name: &str) -> Option<GroupProofTime> {
+        let head_proof = self.head.proof_times.iter().find(|g| g.group_name == name);
+        let base_proof = self
+            .base
+            .and_then(|b| b.proof_times.iter().find(|g| g.group_name == name));
+        if head_proof.is_none() && base_proof.is_none() {
+            return None;
+        }
+        let ms = |pick: fn(&GroupProofRow) -> f64| {
+            Cell::compare(
+                head_proof.map(pick),
+                base_proof.map(pick),
+                self.compared(),
+                Better::Lower,
+            )
+        };
+        Some(GroupProofTime {
+            serial_ms: ms(|g| g.serial_ms),
+            proofs_ms: ms(|g| g.serial_ms - g.app_serial_ms),
+            serial_s: self.seconds(
+                head_proof.map(|g| g.serial_ms),
+                base_proof.map(|g| g.serial_ms),
+            ),
+            parallel_s: self.seconds(
+                head_proof.map(|g| g.parallel_ms),
+                base_proof.map(|g| g.parallel_ms),
+            ),
+            bounded_s: self.seconds(
+                self.head_bounded.get(name).copied(),
+                base_proof.and(self.base_bounded.get(name).copied()),
+            ),
+            estimated: head_proof.or(base_proof).is_some_and(|g| g.estimated),
+        })
+    }
 }
 
 /// The sum of `values`, 0 when there are none. `Iterator::sum` of no

@@ -205,6 +205,21 @@ pub fn format_pct(pct: f64) -> String {
     }
 }
 
+/// A changed cell's diff as the tables show it, `+6 [+8.2%]`: the signed
+/// difference with up to `decimals` places, then the percentage when there
+/// is one.
+pub fn format_diff(cell: &Cell, decimals: u32) -> String {
+    let diff = cell
+        .diff
+        .map(|d| format_signed(d, decimals))
+        .unwrap_or_default();
+    let pct = cell
+        .pct
+        .map(|p| format!(" [{}]", format_pct(p)))
+        .unwrap_or_default();
+    format!("{diff}{pct}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 pub mod build;
 pub mod cell;
 pub mod changes;
+pub mod csv;
 pub mod detail;
 pub mod gpu;
 pub mod headline;

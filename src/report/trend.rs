@@ -106,13 +106,6 @@ pub fn largest_step(values: &[f64]) -> Option<usize> {
 
 /// CSV with a header row; text fields quoted where needed.
 pub fn to_csv(trend: &Trend) -> String {
-    let quote = |text: &str| {
-        if text.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text.to_string()
-        }
-    };
     let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     let mut out =
         String::from("run_id,commit,branch,created_at,value,change,change_pct,largest_step\n");
@@ -120,9 +113,9 @@ pub fn to_csv(trend: &Trend) -> String {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{}\n",
             p.run_id,
-            quote(p.commit_sha.as_deref().unwrap_or("")),
-            quote(p.branch.as_deref().unwrap_or("")),
-            quote(&p.created_at),
+            super::csv::field(p.commit_sha.as_deref().unwrap_or("")),
+            super::csv::field(p.branch.as_deref().unwrap_or("")),
+            super::csv::field(&p.created_at),
             number(p.value.value),
             number(p.value.diff),
             number(p.value.pct),

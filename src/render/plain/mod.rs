@@ -13,7 +13,7 @@ use comfy_table::Color;
 
 use super::{Exporter, Rendered, terminal};
 use crate::error::Result;
-use crate::report::cell::{Cell, Change, format_decimals, format_pct, format_signed};
+use crate::report::cell::{Cell, Change, format_decimals, format_diff};
 use crate::report::{GroupReport, Report, RunInfo};
 
 pub use summary::{render_summary, render_verdicts};
@@ -49,20 +49,13 @@ fn cell(cell: &Cell, decimals: u32) -> Text {
             Some(Color::Grey),
         ),
         Change::Better | Change::Worse => {
-            let diff = cell
-                .diff
-                .map(|d| format_signed(d, decimals))
-                .unwrap_or_default();
-            let pct = cell
-                .pct
-                .map(|p| format!(" [{}]", format_pct(p)))
-                .unwrap_or_default();
+            let diff = format_diff(cell, decimals);
             let color = if cell.change == Change::Worse {
                 Color::Red
             } else {
                 Color::Green
             };
-            (format!("({diff}{pct}) {value}"), Some(color))
+            (format!("({diff}) {value}"), Some(color))
         }
     };
     Text { text, color }

@@ -42,6 +42,21 @@ pub fn render_verdicts(section: &VerdictSection) -> String {
 
 /// The PR summary as text: the same rows and totals as `summary.md`.
 pub fn render_summary(summary: &Summary, color: bool) -> String {
+    let mut out = regression_lines(summary);
+    out += &commits_line(summary);
+    out += &benchmark_table(summary, color);
+    out += "\n";
+    out += &totals_table(summary, color);
+    if !summary.has_cells {
+        out += "\nNote: the cells_used columns are left out because no benchmark has main_cells_used.\n";
+    }
+    out += &missing_table(summary, color);
+    out += &nothing_regressed(summary);
+    out
+}
+
+/// One line per slowdown above --fail-above.
+fn regression_lines(summary: &Summary) -> String {
     let mut out = String::new();
     for regression in &summary.regressions {
         out += &format!(
@@ -57,6 +72,12 @@ pub fn render_summary(summary: &Summary, color: bool) -> String {
     if !summary.regressions.is_empty() {
         out += "\n";
     }
+    out
+}
+
+/// Which commits are compared: `Head X, baseline Y.`
+fn commits_line(summary: &Summary) -> String {
+    let mut out = String::new();
     if !summary.head_commits.is_empty() {
         let baseline = if summary.baseline_commits.is_empty() {
             "none (every benchmark is new)".to_string()
@@ -70,6 +91,11 @@ pub fn render_summary(summary: &Summary, color: bool) -> String {
         out += &terminal::escape(&line);
         out += "\n\n";
     }
+    out
+}
+
+/// The headline metrics of each benchmark's app and leaf groups.
+fn benchmark_table(summary: &Summary, color: bool) -> String {
     let mut header = vec!["benchmark", "app.proof_time_ms", "app.cycles"];
     if summary.has_cells {
         header.push("app.cells_used");
@@ -102,7 +128,11 @@ pub fn render_summary(summary: &Summary, color: bool) -> String {
             cells
         })
         .collect();
-    out += &layout(&header, rows, &|i| i > 0, color);
+    layout(&header, rows, &|i| i > 0, color)
+}
+
+/// Each benchmark's serial and parallel proof time.
+fn totals_table(summary: &Summary, color: bool) -> String {
     let totals = summary
         .rows
         .iter()
@@ -114,16 +144,17 @@ pub fn render_summary(summary: &Summary, color: bool) -> String {
             ]
         })
         .collect();
-    out += "\n";
-    out += &layout(
+    layout(
         &["benchmark", "proof time (s)", "parallel proof time (s)"],
         totals,
         &|i| i > 0,
         color,
-    );
-    if !summary.has_cells {
-        out += "\nNote: the cells_used columns are left out because no benchmark has main_cells_used.\n";
-    }
+    )
+}
+
+/// The benchmarks with a baseline but no head run.
+fn missing_table(summary: &Summary, color: bool) -> String {
+    let mut out = String::new();
     if !summary.missing.is_empty() {
         out += &format!(
             "\n{} with a baseline but no run at this commit: missing, not passed.\n",
@@ -147,6 +178,12 @@ pub fn render_summary(summary: &Summary, color: bool) -> String {
             color,
         );
     }
+    out
+}
+
+/// "Nothing regressed" where the summary says so, and on what grounds.
+fn nothing_regressed(summary: &Summary) -> String {
+    let mut out = String::new();
     if summary.nothing_regressed && summary.missing.is_empty() {
         let limit = summary
             .threshold
