@@ -160,7 +160,7 @@ fn a_baseline_commit_overrides_the_branch() {
     assert_eq!(code, 2);
     assert!(
         stderr.contains(
-            "--commit c is ambiguous: c1c1c1c1 (3 runs), c2c2c2c2 (4 runs), c3c3c3c3 (1 runs)"
+            "--commit c is ambiguous: c1c1c1c1 (3 runs), c2c2c2c2 (4 runs), c3c3c3c3 (1 run)"
         ),
         "{stderr}"
     );
@@ -520,7 +520,7 @@ fn legacy_treats_a_missing_previous_file_as_a_new_benchmark() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "--names has 1 names for 2 --json-paths",
+            "--names has 1 name for 2 --json-paths",
         ));
     sandbox
         .prof()

@@ -157,30 +157,70 @@ pub fn dump(db: &Path) -> String {
         return "<no database>".into();
     }
     let conn = rusqlite::Connection::open(db).unwrap();
-    let mut tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |row| row.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    tables.retain(|t| !t.starts_with("sqlite_"));
     let mut out = String::new();
-    for table in tables {
-        let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-        let columns = statement.column_count();
-        let mut rows: Vec<String> = statement
-            .query_map([], |row| {
-                let cells: Vec<String> = (0..columns)
-                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
-                    .collect();
-                Ok(cells.join("|"))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        rows.sort();
+    for table in tables(&conn) {
+        let rows = table_rows(&conn, &format!("SELECT * FROM \"{table}\""), []);
         out.push_str(&format!("## {table}\n{}\n", rows.join("\n")));
     }
     out
+}
+
+/// Every row that belongs to run `run_id`, as text: its `runs` row and its
+/// rows in every table with a `run_id` column. Equal dumps mean the run is
+/// unchanged, whatever other runs came or went.
+pub fn run_dump(db: &Path, run_id: i64) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut out = format!(
+        "## runs\n{}\n",
+        table_rows(&conn, "SELECT * FROM runs WHERE id = ?1", [run_id]).join("\n")
+    );
+    for table in tables(&conn) {
+        let has_run_id: bool = conn
+            .query_row(
+                "SELECT COUNT(*) > 0 FROM pragma_table_info(?1) WHERE name = 'run_id'",
+                [&table],
+                |row| row.get(0),
+            )
+            .unwrap();
+        if has_run_id {
+            let sql = format!("SELECT * FROM \"{table}\" WHERE run_id = ?1");
+            let rows = table_rows(&conn, &sql, [run_id]);
+            out.push_str(&format!("## {table}\n{}\n", rows.join("\n")));
+        }
+    }
+    out
+}
+
+/// The database's own tables, by name.
+fn tables(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut tables = rows(
+        conn,
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+        [],
+        |row| row.get::<_, String>(0),
+    );
+    tables.retain(|t| !t.starts_with("sqlite_"));
+    tables
+}
+
+/// The rows `sql` returns, each as its cells joined by `|`, sorted.
+fn table_rows(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Vec<String> {
+    let mut statement = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let columns = statement.column_count();
+    let mut rows: Vec<String> = statement
+        .query_map(params, |row| {
+            let cells: Vec<String> = (0..columns)
+                .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                .collect();
+            Ok(cells.join("|"))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows.sort();
+    rows
 }
