@@ -4,7 +4,27 @@
 
 use predicates::prelude::*;
 
+use crate::semantics::{RunModel, change_pct, close, diff_cell, number};
 use crate::support::{Sandbox, shared_data};
+
+/// The files the history stores as ecrecover (base, head) and memcmp.
+const ECRECOVER_BASE: &str = "metrics.prev.example.json";
+const ECRECOVER_HEAD: &str = "metrics.example.json";
+const MEMCMP_BASE: &str = "openvm_a9d7984_default_memcmp.json";
+const MEMCMP_HEAD: &str = "openvm_a9d7984_custom_memcmp.json";
+/// memcmp's one app group.
+const MEMCMP_APP: &str = "random_slice_comparison";
+
+/// What SEMANTICS says of a file in `../shared/data`, computed by the
+/// independent model in `semantics.rs`.
+fn model(file: &str) -> RunModel {
+    RunModel::of(&shared_data(file))
+}
+
+/// ecrecover's app proof time, the summary's first column.
+fn ecrecover_app_ms(model: &RunModel) -> f64 {
+    model.sum("ecrecover_program", "total_proof_time_ms")
+}
 
 /// Run ids: 1 ecrecover@c1 main, 2 memcmp@c1 main, 3 ecrecover@c2 pr,
 /// 4 memcmp@c2 pr (about 10% slower), 5 reth@c2 pr (new), 6 ecrecover@c3
@@ -120,21 +140,28 @@ fn baselines_come_from_the_base_branch_before_the_head_run() {
     );
     // ecrecover: run 3 against run 1 (run 6 on main came later), memcmp: 4
     // against 2, reth: new.
-    assert!(summary.contains("| [ecrecover\\_program](https://ci.example/r/c2/ecrecover_program.md) | <span style='color: red'>(+27 [+0.9%])</span> 2,963 |"), "{summary}");
+    let (base, head) = (model(ECRECOVER_BASE), model(ECRECOVER_HEAD));
+    let ecrecover = diff_cell(ecrecover_app_ms(&base), ecrecover_app_ms(&head), 0);
+    assert!(
+        summary.contains(&format!(
+            "| [ecrecover\\_program](https://ci.example/r/c2/ecrecover_program.md) | {ecrecover} |"
+        )),
+        "{summary}"
+    );
     assert!(
         summary.contains("| [reth (new)](https://ci.example/r/c2/reth.md) |"),
         "{summary}"
     );
+    let (memcmp_base, memcmp_head) = (model(MEMCMP_BASE), model(MEMCMP_HEAD));
+    let memcmp = diff_cell(memcmp_base.serial_s, memcmp_head.serial_s, 3);
     assert!(
-        summary.contains("| memcmp | <span style='color: red'>(+1.697 [+9.7%])</span> 19.200 |"),
+        summary.contains(&format!("| memcmp | {memcmp} |")),
         "{summary}"
     );
     // The main run c3: its baseline is the previous main run, c1.
     let main = summary_of(&sandbox, &["report", "--commit", "c3"]);
     assert!(
-        main.contains(
-            "| ecrecover\\_program | <span style='color: red'>(+27 [+0.9%])</span> 2,963 |"
-        ),
+        main.contains(&format!("| ecrecover\\_program | {ecrecover} |")),
         "{main}"
     );
 }
@@ -148,8 +175,9 @@ fn a_baseline_commit_overrides_the_branch() {
         &sandbox,
         &["report", "--commit", "c2c2c2c2", "--baseline-commit", "c3"],
     );
+    let head = number(ecrecover_app_ms(&model(ECRECOVER_HEAD)), 0);
     assert!(
-        summary.contains("| ecrecover\\_program | 2,963 |"),
+        summary.contains(&format!("| ecrecover\\_program | {head} |")),
         "{summary}"
     );
     assert!(summary.contains("| memcmp (new) |"), "{summary}");
@@ -217,7 +245,8 @@ fn out_dir_holds_the_summary_every_report_and_one_bmf() {
     let fibonacci = std::fs::read_to_string(out.join("fibonacci.md")).unwrap();
     assert!(fibonacci.contains("![GPU memory usage](fibonacci.memory.svg)"));
     assert!(fibonacci.contains("### Instruction counts"));
-    assert_eq!(bmf["memcmp"]["total_proof_time"]["value"], 19.2);
+    let memcmp_s = bmf["memcmp"]["total_proof_time"]["value"].as_f64().unwrap();
+    assert!(close(memcmp_s, model(MEMCMP_HEAD).serial_s), "{memcmp_s}");
     insta::assert_snapshot!(
         "history_bmf_memcmp",
         serde_json::to_string_pretty(&bmf["memcmp::random_slice_comparison"]).unwrap()
@@ -233,24 +262,54 @@ fn fail_above_fails_on_slowdowns_only() {
     // the --fail-above warning.
     assert!(stdout.starts_with("### Regressions\n"), "{stdout}");
     assert!(stdout.contains("\n> [!WARNING]\n> "), "{stdout}");
+    let (memcmp_base, memcmp_head) = (model(MEMCMP_BASE), model(MEMCMP_HEAD));
+    let (ecrecover_base, ecrecover_head) = (model(ECRECOVER_BASE), model(ECRECOVER_HEAD));
+    // A row of the warning's table: before, after, change.
+    let moved = |base: f64, head: f64, decimals: usize| {
+        format!(
+            "| {} | {} | {} |",
+            number(base, decimals),
+            number(head, decimals),
+            change_pct(base, head)
+        )
+    };
+    let serial = moved(memcmp_base.serial_s, memcmp_head.serial_s, 2);
     assert!(
-        stdout.contains("| memcmp | total | `serial_s` | 17.50 | 19.20 | +9.7% |"),
+        stdout.contains(&format!("| memcmp | total | `serial_s` {serial}")),
         "{stdout}"
     );
-    assert!(stdout.contains("| memcmp | random\\_slice\\_comparison | `stark_prove_excluding_trace_time_ms` | 16,526 | 18,193 | +10.1% |"), "{stdout}");
+    let prove = "stark_prove_excluding_trace_time_ms";
+    let memcmp_prove = moved(
+        memcmp_base.sum(MEMCMP_APP, prove),
+        memcmp_head.sum(MEMCMP_APP, prove),
+        0,
+    );
     assert!(
-        stdout.contains(
-            "| ecrecover\\_program | ecrecover\\_program | `trace_gen_time_ms` | 73 | 79 | +8.2% |"
-        ),
+        stdout.contains(&format!(
+            "| memcmp | random\\_slice\\_comparison | `{prove}` {memcmp_prove}"
+        )),
+        "{stdout}"
+    );
+    let app = "ecrecover_program";
+    let trace = moved(
+        ecrecover_base.sum(app, "trace_gen_time_ms"),
+        ecrecover_head.sum(app, "trace_gen_time_ms"),
+        0,
+    );
+    assert!(
+        stdout.contains(&format!(
+            "| ecrecover\\_program | ecrecover\\_program | `trace_gen_time_ms` {trace}"
+        )),
         "{stdout}"
     );
     assert!(
         !stdout.contains("| ecrecover\\_program | total |"),
         "its total moved +0.1%, under the threshold"
     );
+    let ecrecover_prove = number(ecrecover_base.sum(app, prove), 0);
     assert!(
-        !stdout.contains("`stark_prove_excluding_trace_time_ms` | 2,384"),
-        "+0.3% is under the threshold"
+        !stdout.contains(&format!("`{prove}` | {ecrecover_prove}")),
+        "ecrecover's proving time moved +0.3%, under the threshold"
     );
     assert!(stderr.contains("regressions above 5%"), "{stderr}");
     let (code, stdout, _) = run(
@@ -354,12 +413,47 @@ fn trend_lists_runs_oldest_first_with_steps_and_a_sparkline() {
             "main",
         ],
     );
+    let lines: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
     assert_eq!(
-        csv,
-        "run_id,commit,branch,created_at,value,change,change_pct,largest_step\n\
-         1,c1c1c1c1,main,2026-02-03T04:05:06Z,2936,,,false\n\
-         6,c3c3c3c3,main,2026-02-03T04:05:06Z,2963,27,0.9196185286103543,true\n"
+        lines[0],
+        [
+            "run_id",
+            "commit",
+            "branch",
+            "created_at",
+            "value",
+            "change",
+            "change_pct",
+            "largest_step"
+        ]
     );
+    assert_eq!(lines.len(), 3, "runs 1 and 6, the main runs: {csv}");
+    let (base, head) = (
+        ecrecover_app_ms(&model(ECRECOVER_BASE)),
+        ecrecover_app_ms(&model(ECRECOVER_HEAD)),
+    );
+    let value = |cell: &str| cell.parse::<f64>().unwrap();
+    assert_eq!(
+        lines[1][..4],
+        ["1", "c1c1c1c1", "main", "2026-02-03T04:05:06Z"]
+    );
+    assert!(close(value(lines[1][4]), base), "{csv}");
+    assert_eq!(
+        lines[1][5..],
+        ["", "", "false"],
+        "the first point has no change"
+    );
+    assert_eq!(
+        lines[2][..4],
+        ["6", "c3c3c3c3", "main", "2026-02-03T04:05:06Z"]
+    );
+    assert!(close(value(lines[2][4]), head), "{csv}");
+    assert!(close(value(lines[2][5]), head - base), "{csv}");
+    assert!(
+        close(value(lines[2][6]), (head - base) / base * 100.0),
+        "{csv}"
+    );
+    assert_eq!(lines[2][7], "true", "{csv}");
     let json: serde_json::Value = serde_json::from_str(&summary_of(
         &sandbox,
         &[
@@ -457,27 +551,44 @@ fn legacy_writes_what_the_original_wrote_with_corrected_numbers() {
         !sandbox.path("prof.db").exists(),
         "a temporary database, not ./prof.db"
     );
+    let (base, head) = (model(ECRECOVER_BASE), model(ECRECOVER_HEAD));
     let md = std::fs::read_to_string(sandbox.path("metrics.example.md")).unwrap();
-    assert!(
-        md.contains("| Total | <span style='color: red'>(+0.071 [+0.1%])</span> 52.438 |"),
-        "{md}"
+    let total = diff_cell(base.serial_s, head.serial_s, 3);
+    assert!(md.contains(&format!("| Total | {total} |")), "{md}");
+    let app = "ecrecover_program";
+    let trace = diff_cell(
+        base.sum(app, "trace_gen_time_ms"),
+        head.sum(app, "trace_gen_time_ms"),
+        0,
     );
     assert!(
-        md.contains("| `trace_gen_time_ms` | <span style='color: red'>(+6 [+8.2%])</span> 79 |"),
+        md.contains(&format!("| `trace_gen_time_ms` | {trace} |")),
         "{md}"
     );
     assert!(sandbox.path("metrics.example.detailed.md").is_file());
     let summary = std::fs::read_to_string(sandbox.path("summary.md")).unwrap();
+    let app_cell = diff_cell(ecrecover_app_ms(&base), ecrecover_app_ms(&head), 0);
     assert!(
-        summary.contains("| [example](https://example.invalid/results/metrics.example.md) | <span style='color: red'>(+27 [+0.9%])</span> 2,963 |"),
+        summary.contains(&format!(
+            "| [example](https://example.invalid/results/metrics.example.md) | {app_cell} |"
+        )),
         "{summary}"
     );
     let bmf: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(sandbox.path("bmf.json")).unwrap()).unwrap();
-    assert_eq!(bmf["example"]["total_proof_time"]["value"], 52.438);
-    assert_eq!(
-        bmf["example::leaf"]["stark_prove_excluding_trace_time_ms"]["value"],
-        34901.0
+    let total = bmf["example"]["total_proof_time"]["value"]
+        .as_f64()
+        .unwrap();
+    assert!(close(total, head.serial_s), "{total}");
+    let leaf = bmf["example::leaf"]["stark_prove_excluding_trace_time_ms"]["value"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        close(
+            leaf,
+            head.sum("leaf", "stark_prove_excluding_trace_time_ms")
+        ),
+        "{leaf}"
     );
 }
 
@@ -505,8 +616,9 @@ fn legacy_treats_a_missing_previous_file_as_a_new_benchmark() {
         String::from_utf8_lossy(&output.stderr)
     );
     let summary = String::from_utf8(output.stdout).unwrap();
+    let app = number(ecrecover_app_ms(&model(ECRECOVER_HEAD)), 0);
     assert!(
-        summary.contains("| [a (new)](L/a.md) | 2,963 |"),
+        summary.contains(&format!("| [a (new)](L/a.md) | {app} |")),
         "{summary}"
     );
     let md = std::fs::read_to_string(sandbox.path("a.md")).unwrap();

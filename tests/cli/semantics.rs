@@ -396,3 +396,81 @@ fn keygen_groups_stay_out_of_the_totals() {
         .unwrap();
     assert_eq!(totals, (0.04, 0.03));
 }
+
+/// What the model says of one file: its group statistics and its run
+/// totals in seconds (serial, parallel), as SEMANTICS defines them.
+pub(crate) struct RunModel {
+    pub(crate) stats: GroupStats,
+    pub(crate) serial_s: f64,
+    pub(crate) parallel_s: f64,
+}
+
+impl RunModel {
+    pub(crate) fn of(path: &Path) -> RunModel {
+        let stats = group_stats(&load(path));
+        let groups = proof_times(&stats);
+        RunModel {
+            serial_s: groups.values().map(|g| g.0).sum::<f64>() / 1000.0,
+            parallel_s: groups.values().map(|g| g.1).sum::<f64>() / 1000.0,
+            stats,
+        }
+    }
+
+    /// The sum of `metric` in `group` (a single sample's value).
+    #[track_caller]
+    pub(crate) fn sum(&self, group: &str, metric: &str) -> f64 {
+        self.stats
+            .get(&(group.to_string(), metric.to_string()))
+            .unwrap_or_else(|| panic!("the model has no {group}/{metric}"))
+            .sum
+    }
+}
+
+/// `value` as the reports print numbers: `decimals` places, thousands
+/// separated by commas.
+pub(crate) fn number(value: f64, decimals: usize) -> String {
+    let text = format!("{:.decimals$}", value.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    match fraction {
+        "" => format!("{sign}{grouped}"),
+        _ => format!("{sign}{grouped}.{fraction}"),
+    }
+}
+
+/// The change from `base` to `head` in percent, one decimal, signed.
+pub(crate) fn change_pct(base: f64, head: f64) -> String {
+    format!("{:+.1}%", (head - base) / base * 100.0)
+}
+
+/// A report cell of a value that moved from `base` to `head` (slower is
+/// red): `<span style='color: red'>(+27 [+0.9%])</span> 2,963`.
+pub(crate) fn diff_cell(base: f64, head: f64, decimals: usize) -> String {
+    let colour = if head > base { "red" } else { "green" };
+    let sign = if head > base { "+" } else { "" };
+    format!(
+        "<span style='color: {colour}'>({sign}{} [{}])</span> {}",
+        number(head - base, decimals),
+        change_pct(base, head),
+        number(head, decimals)
+    )
+}
+
+#[test]
+fn numbers_print_as_the_reports_print_them() {
+    assert_eq!(number(1234567.0, 0), "1,234,567");
+    assert_eq!(number(-1697.0, 0), "-1,697");
+    assert_eq!(number(19.2, 3), "19.200");
+    assert_eq!(number(999.5, 1), "999.5");
+    assert_eq!(
+        diff_cell(2936.0, 2963.0, 0),
+        "<span style='color: red'>(+27 [+0.9%])</span> 2,963"
+    );
+}
