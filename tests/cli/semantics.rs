@@ -106,41 +106,14 @@ pub(crate) fn group_stats(samples: &[Sample]) -> GroupStats {
             .or_default()
             .push(value);
     };
-    // First occurrence of each metric per label set, in file order.
-    let mut by_set: Vec<(&BTreeMap<String, String>, HashMap<&str, f64>)> = Vec::new();
-    let mut slots: HashMap<&BTreeMap<String, String>, usize> = HashMap::new();
     for sample in samples {
         if let (Some(group), true) = (sample.labels.get("group"), sample.value.is_finite()) {
             add(group, &sample.metric, sample.value);
         }
-        let slot = *slots.entry(&sample.labels).or_insert_with(|| {
-            by_set.push((&sample.labels, HashMap::new()));
-            by_set.len() - 1
-        });
-        by_set[slot].1.entry(&sample.metric).or_insert(sample.value);
     }
-    for (labels, metrics) in &by_set {
-        let Some(group) = labels.get("group") else {
-            continue;
-        };
-        if metrics.contains_key("total_proof_time_ms") {
-            continue;
-        }
-        let exec = metrics
-            .get("execute_preflight_time_ms")
-            .or(metrics.get("execute_time_ms"));
-        let trace = metrics.get("trace_gen_time_ms");
-        let prove = metrics.get("stark_prove_excluding_trace_time_ms");
-        if let (Some(exec), Some(trace), Some(prove)) = (exec, trace, prove) {
-            let metered = metrics
-                .get("execute_metered_time_ms")
-                .copied()
-                .unwrap_or(0.0);
-            // A non-finite part makes a non-finite total: out of statistics.
-            let total = metered + exec + trace + prove;
-            if total.is_finite() {
-                add(group, "total_proof_time_ms", total);
-            }
+    for (labels, total) in derived_proof_times(samples) {
+        if let Some(group) = labels.get("group") {
+            add(group, "total_proof_time_ms", total);
         }
     }
     let mut blobs: BTreeMap<(String, String), f64> = BTreeMap::new();
@@ -156,6 +129,44 @@ pub(crate) fn group_stats(samples: &[Sample]) -> GroupStats {
         add(&group, "generate_blob_total_time_ms", total);
     }
     stats
+}
+
+/// SEMANTICS "Derived metrics": a `total_proof_time_ms` for each label set
+/// with a group that has none but has its parts (first occurrence of each
+/// metric per label set, in file order). A non-finite part makes a
+/// non-finite total, which is left out.
+pub(crate) fn derived_proof_times(samples: &[Sample]) -> Vec<(&BTreeMap<String, String>, f64)> {
+    let mut by_set: Vec<(&BTreeMap<String, String>, HashMap<&str, f64>)> = Vec::new();
+    let mut slots: HashMap<&BTreeMap<String, String>, usize> = HashMap::new();
+    for sample in samples {
+        let slot = *slots.entry(&sample.labels).or_insert_with(|| {
+            by_set.push((&sample.labels, HashMap::new()));
+            by_set.len() - 1
+        });
+        by_set[slot].1.entry(&sample.metric).or_insert(sample.value);
+    }
+    let mut derived = Vec::new();
+    for (labels, metrics) in by_set {
+        if !labels.contains_key("group") || metrics.contains_key("total_proof_time_ms") {
+            continue;
+        }
+        let exec = metrics
+            .get("execute_preflight_time_ms")
+            .or(metrics.get("execute_time_ms"));
+        let trace = metrics.get("trace_gen_time_ms");
+        let prove = metrics.get("stark_prove_excluding_trace_time_ms");
+        if let (Some(exec), Some(trace), Some(prove)) = (exec, trace, prove) {
+            let metered = metrics
+                .get("execute_metered_time_ms")
+                .copied()
+                .unwrap_or(0.0);
+            let total = metered + exec + trace + prove;
+            if total.is_finite() {
+                derived.push((labels, total));
+            }
+        }
+    }
+    derived
 }
 
 /// SEMANTICS "Groups": names match by prefix.
