@@ -47,16 +47,6 @@ pub(crate) fn memcmp_pair() -> Sandbox {
     sandbox
 }
 
-pub(crate) fn stdout_of(sandbox: &Sandbox, args: &[&str]) -> String {
-    let output = sandbox.prof().args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "prof {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
 /// Checks GitHub-flavoured Markdown the way a renderer sees it: every table
 /// row has its header's cell count, and the only HTML is prof's own spans.
 fn assert_valid_gfm(markdown: &str) {
@@ -139,7 +129,7 @@ fn unescaped_pipes(line: &str) -> usize {
 #[test]
 fn the_example_pair_keeps_every_number_the_original_got_right() {
     let sandbox = example_pair();
-    let markdown = stdout_of(&sandbox, &["compare", "1", "2"]);
+    let markdown = sandbox.stdout(&["compare", "1", "2"]);
     let reference = std::fs::read_to_string(
         shared_data("SOURCES.md")
             .parent()
@@ -205,38 +195,34 @@ fn group_row(markdown: &str, group: &str, metric: &str) -> Vec<String> {
 #[test]
 fn snapshots_of_every_format_for_the_example_pair() {
     let sandbox = example_pair();
-    insta::assert_snapshot!("example_md", stdout_of(&sandbox, &["compare", "1", "2"]));
+    insta::assert_snapshot!("example_md", sandbox.stdout(&["compare", "1", "2"]));
     // The JSON: `compare_json.rs`, its numbers against the model.
     insta::assert_snapshot!(
         "example_bmf",
-        stdout_of(&sandbox, &["compare", "1", "2", "--format", "bmf"])
+        sandbox.stdout(&["compare", "1", "2", "--format", "bmf"])
     );
 }
 
 #[test]
 fn snapshots_of_every_format_for_the_memcmp_pair() {
     let sandbox = memcmp_pair();
-    let md = stdout_of(
-        &sandbox,
-        &[
-            "compare",
-            "openvm_default_memcmp@main",
-            "openvm_custom_memcmp@custom",
-        ],
-    );
+    let md = sandbox.stdout(&[
+        "compare",
+        "openvm_default_memcmp@main",
+        "openvm_custom_memcmp@custom",
+    ]);
     assert_valid_gfm(&md);
     insta::assert_snapshot!("memcmp_md", md);
     insta::assert_snapshot!(
         "memcmp_bmf",
-        stdout_of(&sandbox, &["compare", "1", "2", "--format", "bmf"])
+        sandbox.stdout(&["compare", "1", "2", "--format", "bmf"])
     );
 }
 
 #[test]
 fn bmf_matches_the_original_layout_with_the_corrected_totals() {
     let sandbox = example_pair();
-    let bmf: serde_json::Value =
-        serde_json::from_str(&stdout_of(&sandbox, &["show", "2", "--format", "bmf"])).unwrap();
+    let bmf: serde_json::Value = sandbox.json(&["show", "2", "--format", "bmf"]);
     assert_eq!(
         bmf["ecrecover_program"]["total_proof_time"]["value"],
         52.438
@@ -282,15 +268,15 @@ fn bmf_matches_the_original_layout_with_the_corrected_totals() {
 fn output_is_byte_identical_run_after_run() {
     let sandbox = memcmp_pair();
     for format in ["md", "json", "bmf"] {
-        let first = stdout_of(&sandbox, &["compare", "1", "2", "--format", format]);
-        let second = stdout_of(&sandbox, &["compare", "1", "2", "--format", format]);
+        let first = sandbox.stdout(&["compare", "1", "2", "--format", format]);
+        let second = sandbox.stdout(&["compare", "1", "2", "--format", format]);
         assert_eq!(first, second, "{format}");
     }
     // A second database built from the same files says the same.
     let again = memcmp_pair();
     assert_eq!(
-        stdout_of(&sandbox, &["compare", "1", "2"]),
-        stdout_of(&again, &["compare", "1", "2"])
+        sandbox.stdout(&["compare", "1", "2"]),
+        again.stdout(&["compare", "1", "2"])
     );
 }
 
@@ -317,38 +303,30 @@ fn bounded_parallel_deals_proofs_by_segment_and_idx_as_numbers() {
         ),
     );
     sandbox.ingest(&file, &[]);
-    let json: serde_json::Value = serde_json::from_str(&stdout_of(
-        &sandbox,
-        &[
-            "show",
-            "1",
-            "--format",
-            "json",
-            "--num-devices",
-            "1",
-            "--proofs-per-device",
-            "2",
-        ],
-    ))
-    .unwrap();
+    let json: serde_json::Value = sandbox.json(&[
+        "show",
+        "1",
+        "--format",
+        "json",
+        "--num-devices",
+        "1",
+        "--proofs-per-device",
+        "2",
+    ]);
     assert_eq!(json["totals"]["provers"], 2);
     assert_eq!(json["totals"]["bounded_s"]["value"], 0.104);
     assert_eq!(json["totals"]["serial_s"]["value"], 0.11);
     assert_eq!(json["totals"]["parallel_s"]["value"], 0.1);
-    let three: serde_json::Value = serde_json::from_str(&stdout_of(
-        &sandbox,
-        &[
-            "show",
-            "1",
-            "--format",
-            "json",
-            "--num-devices",
-            "3",
-            "--proofs-per-device",
-            "1",
-        ],
-    ))
-    .unwrap();
+    let three: serde_json::Value = sandbox.json(&[
+        "show",
+        "1",
+        "--format",
+        "json",
+        "--num-devices",
+        "3",
+        "--proofs-per-device",
+        "1",
+    ]);
     // Three provers: [1 + 4, 2 + 100, 3] → 102 ms.
     assert_eq!(three["totals"]["bounded_s"]["value"], 0.102);
 }
@@ -370,7 +348,7 @@ fn groups_and_metrics_on_one_side_only_are_new_or_removed() {
     );
     sandbox.ingest(&base, &["--name", "b"]);
     sandbox.ingest(&head, &["--name", "b"]);
-    let markdown = stdout_of(&sandbox, &["compare", "1", "2", "--all-metrics"]);
+    let markdown = sandbox.stdout(&["compare", "1", "2", "--all-metrics"]);
     assert_valid_gfm(&markdown);
     assert!(!markdown.contains("NaN"), "{markdown}");
     assert!(markdown.contains("### leaf (new)"), "{markdown}");
@@ -383,11 +361,7 @@ fn groups_and_metrics_on_one_side_only_are_new_or_removed() {
         markdown.contains("| `old_metric_ms` | <span style='color: gray'>(removed)</span> ~~5~~ |"),
         "{markdown}"
     );
-    let json: serde_json::Value = serde_json::from_str(&stdout_of(
-        &sandbox,
-        &["compare", "1", "2", "--format", "json"],
-    ))
-    .unwrap();
+    let json: serde_json::Value = sandbox.json(&["compare", "1", "2", "--format", "json"]);
     let groups = json["groups"].as_array().unwrap();
     let change = |name: &str| groups.iter().find(|g| g["name"] == name).unwrap()["change"].clone();
     assert_eq!(change("leaf"), "new");
@@ -431,8 +405,7 @@ fn hostile_labels_and_names_cannot_break_a_table_or_inject_html() {
         assert!(!markdown.contains("<script>"), "{}", path.display());
         assert!(!markdown.contains("<b>"), "{}", path.display());
     }
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout_of(&sandbox, &["show", "1", "--format", "json"])).unwrap();
+    let json: serde_json::Value = sandbox.json(&["show", "1", "--format", "json"]);
     assert_eq!(
         json["name"], "evil|<b>name</b>",
         "JSON keeps the text as it is"
@@ -493,10 +466,7 @@ fn templates_can_be_overridden_by_name() {
         "custom {{ report.name }}: {{ report.totals.serial_s | cell(3) }}\n",
     )
     .unwrap();
-    let text = stdout_of(
-        &sandbox,
-        &["compare", "1", "2", "--templates", dir.to_str().unwrap()],
-    );
+    let text = sandbox.stdout(&["compare", "1", "2", "--templates", dir.to_str().unwrap()]);
     assert_eq!(
         text,
         "custom ecrecover_program: <span style='color: red'>(+0.071 [+0.1%])</span> 52.438\n"
@@ -515,10 +485,7 @@ fn templates_can_be_overridden_by_name() {
 #[test]
 fn metric_selection_chooses_the_rows() {
     let sandbox = example_pair();
-    let only = stdout_of(
-        &sandbox,
-        &["show", "2", "--metrics", "rows,trace_gen_time_ms"],
-    );
+    let only = sandbox.stdout(&["show", "2", "--metrics", "rows,trace_gen_time_ms"]);
     assert!(only.contains("| `rows` |") && only.contains("| `trace_gen_time_ms` |"));
     assert!(!only.contains("| `main_cells_used` |"));
     let rows_at = only.find("| `rows` |").unwrap();
@@ -526,7 +493,7 @@ fn metric_selection_chooses_the_rows() {
         rows_at < only.find("| `trace_gen_time_ms` |").unwrap(),
         "in the order given"
     );
-    let all = stdout_of(&sandbox, &["show", "2", "--all-metrics"]);
+    let all = sandbox.stdout(&["show", "2", "--all-metrics"]);
     assert!(all.contains("| `quotient_deg` |"));
     sandbox
         .prof()
@@ -538,18 +505,15 @@ fn metric_selection_chooses_the_rows() {
 #[test]
 fn run_references_resolve_or_list_the_candidates() {
     let sandbox = example_pair();
-    let by_ref = stdout_of(
-        &sandbox,
-        &[
-            "compare",
-            "ecrecover_program@main~1",
-            "ecrecover_program@curr",
-        ],
-    );
-    assert_eq!(by_ref, stdout_of(&sandbox, &["compare", "1", "2"]));
+    let by_ref = sandbox.stdout(&[
+        "compare",
+        "ecrecover_program@main~1",
+        "ecrecover_program@curr",
+    ]);
+    assert_eq!(by_ref, sandbox.stdout(&["compare", "1", "2"]));
     assert_eq!(
-        stdout_of(&sandbox, &["show", "latest"]),
-        stdout_of(&sandbox, &["show", "2"])
+        sandbox.stdout(&["show", "latest"]),
+        sandbox.stdout(&["show", "2"])
     );
     sandbox
         .prof()

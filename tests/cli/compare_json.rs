@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::compare::{example_pair, memcmp_pair, stdout_of};
+use crate::compare::{example_pair, memcmp_pair};
 use crate::semantics::{Sample, close, derived_proof_times, group_stats, load};
 use crate::support::shared_data;
 
@@ -182,7 +182,7 @@ fn check_detailed(report: &Value, base: &Path, head: &Path) {
 #[test]
 fn the_example_pairs_json_is_the_model() {
     let sandbox = example_pair();
-    let json = stdout_of(&sandbox, &["compare", "1", "2", "--format", "json"]);
+    let json = sandbox.stdout(&["compare", "1", "2", "--format", "json"]);
     let reviewable = checked_json(
         &json,
         &shared_data("metrics.prev.example.json"),
@@ -197,7 +197,7 @@ fn the_example_pairs_json_is_the_model() {
 #[test]
 fn the_memcmp_pairs_json_is_the_model() {
     let sandbox = memcmp_pair();
-    let json = stdout_of(&sandbox, &["compare", "1", "2", "--format", "json"]);
+    let json = sandbox.stdout(&["compare", "1", "2", "--format", "json"]);
     let reviewable = checked_json(
         &json,
         &shared_data("openvm_a9d7984_default_memcmp.json"),

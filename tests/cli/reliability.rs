@@ -8,17 +8,7 @@ use std::time::Duration;
 
 use predicates::prelude::*;
 
-use crate::support::{Sandbox, dump, rows, run_dump, shared_data};
-
-fn bundled(file: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(file)
-}
-
-fn count(sandbox: &Sandbox, sql: &str) -> i64 {
-    sandbox.conn().query_row(sql, [], |r| r.get(0)).unwrap()
-}
+use crate::support::{Sandbox, Succeeds, bundled, dump, rows, run_dump, shared_data};
 
 /// A metrics file of `entries` gauges, large enough that an ingest takes a
 /// while, written without building it in memory.
@@ -94,18 +84,13 @@ fn eight_processes_ingest_at_once_and_readers_see_a_consistent_store() {
             "{stderr}"
         );
     }
-    assert_eq!(count(&sandbox, "SELECT COUNT(*) FROM runs"), 10);
+    assert_eq!(sandbox.count("SELECT COUNT(*) FROM runs"), 10);
     assert_eq!(
-        count(
-            &sandbox,
-            "SELECT COUNT(DISTINCT name) FROM runs WHERE name LIKE 'bench-%'"
-        ),
+        sandbox.count("SELECT COUNT(DISTINCT name) FROM runs WHERE name LIKE 'bench-%'"),
         8
     );
     assert_eq!(
-        count(
-            &sandbox,
-            "SELECT COUNT(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM group_stats_store s WHERE s.run_id = r.id)"
+        sandbox.count("SELECT COUNT(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM group_stats_store s WHERE s.run_id = r.id)"
         ),
         0
     );
@@ -152,9 +137,9 @@ fn eight_processes_can_create_the_database_together() {
             false => assert_eq!(output.status.code(), Some(2), "{stderr}"),
         }
     }
-    assert_eq!(count(&sandbox, "SELECT COUNT(*) FROM runs"), 8);
+    assert_eq!(sandbox.count("SELECT COUNT(*) FROM runs"), 8);
     assert_eq!(
-        count(&sandbox, "SELECT COUNT(*) FROM runs WHERE name = 'bad'"),
+        sandbox.count("SELECT COUNT(*) FROM runs WHERE name = 'bad'"),
         0
     );
 }
@@ -269,7 +254,7 @@ fn killing_an_ingest_at_any_moment_loses_nothing() {
             .unwrap();
         assert_eq!(partial, 0, "attempt {attempt}");
     }
-    let runs = count(&sandbox, "SELECT COUNT(*) FROM runs");
+    let runs = sandbox.count("SELECT COUNT(*) FROM runs");
     assert!(
         runs >= 1 + completed,
         "runs that finished before the kill are kept"
@@ -292,7 +277,7 @@ fn a_full_disk_is_one_clear_error_and_loses_nothing() {
     let sandbox = Sandbox::new();
     sandbox.ingest(&shared_data("metrics.example.json"), &["--commit", "a"]);
     let before = dump(&sandbox.db());
-    let pages = count(&sandbox, "PRAGMA page_count");
+    let pages = sandbox.count("PRAGMA page_count");
     let big = sandbox.path("big.json");
     big_file(&big, 50_000);
     // The database may grow by a few pages only: the ingest cannot fit.
@@ -505,10 +490,9 @@ fn hostile_inputs_are_stored_or_refused_without_a_crash() {
     );
     let ignored_run = sandbox.ingest(&ignored, &[]);
     assert_eq!(
-        count(
-            &sandbox,
-            &format!("SELECT COUNT(*) FROM samples WHERE run_id = {ignored_run}")
-        ),
+        sandbox.count(&format!(
+            "SELECT COUNT(*) FROM samples WHERE run_id = {ignored_run}"
+        )),
         0,
         "the nested member is skipped, the empty gauge list stores nothing"
     );
@@ -524,7 +508,7 @@ fn hostile_inputs_are_stored_or_refused_without_a_crash() {
     ]});
     let file = sandbox.write("huge.json", big_label.to_string());
     sandbox.ingest(&file, &["--name", "huge"]);
-    let stored: i64 = count(&sandbox, "SELECT MAX(length(value)) FROM label_values");
+    let stored: i64 = sandbox.count("SELECT MAX(length(value)) FROM label_values");
     assert_eq!(stored, 1 << 20);
     let shown = sandbox
         .prof()
@@ -556,7 +540,7 @@ fn hostile_inputs_are_stored_or_refused_without_a_crash() {
     write!(out, "]}}").unwrap();
     drop(out);
     sandbox.ingest(&keys, &["--name", "keys"]);
-    assert!(count(&sandbox, "SELECT COUNT(*) FROM label_keys") > 100_000);
+    assert!(sandbox.count("SELECT COUNT(*) FROM label_keys") > 100_000);
 }
 
 #[test]
@@ -565,7 +549,7 @@ fn a_database_from_schema_version_one_is_read_only_after_prof_migrate() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1.db");
     std::fs::copy(&fixture, sandbox.db()).unwrap();
     let version =
-        |sandbox: &Sandbox| count(sandbox, "SELECT MAX(version) FROM refinery_schema_history");
+        |sandbox: &Sandbox| sandbox.count("SELECT MAX(version) FROM refinery_schema_history");
     assert_eq!(version(&sandbox), 1, "the fixture is at schema version 1");
     let before: Vec<(i64, String, String)> = rows(
         &sandbox.conn(),
@@ -604,16 +588,7 @@ fn a_database_from_schema_version_one_is_read_only_after_prof_migrate() {
         "{stderr}"
     );
     assert_eq!(version(&sandbox), latest);
-    let output = sandbox
-        .prof()
-        .args(["runs", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = sandbox.prof().args(["runs", "--format", "json"]).succeeds();
     let runs: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(runs[0]["serial_s"], 52.438);
     let after: Vec<(i64, String, String)> = rows(
@@ -663,10 +638,7 @@ fn a_database_from_schema_version_one_is_read_only_after_prof_migrate() {
     }
     // What version 2 added works on the old runs: metric_history and trend.
     assert_eq!(
-        count(
-            &sandbox,
-            "SELECT COUNT(*) FROM metric_history WHERE metric = 'total_proof_time_ms'"
-        ),
+        sandbox.count("SELECT COUNT(*) FROM metric_history WHERE metric = 'total_proof_time_ms'"),
         4,
         "the app group's measured proof times and leaf's estimated ones"
     );

@@ -5,7 +5,7 @@
 use predicates::prelude::*;
 
 use crate::semantics::{RunModel, change_pct, close, diff_cell, number};
-use crate::support::{Sandbox, shared_data};
+use crate::support::{Sandbox, Succeeds, bundled, shared_data};
 
 /// The files the history stores as ecrecover (base, head) and memcmp.
 const ECRECOVER_BASE: &str = "metrics.prev.example.json";
@@ -90,12 +90,9 @@ fn history() -> Sandbox {
         6
     );
     // The generator's pair: base on main at c1, head on the PR at c2.
-    let bundled = |file: &str, commit: &[&str]| {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data")
-            .join(file);
+    let generated = |file: &str, commit: &[&str]| {
         sandbox.ingest(
-            &path,
+            &bundled(file),
             &[
                 commit,
                 &["--time", "2026-02-03T04:05:06Z", "--name", "fibonacci"],
@@ -103,41 +100,21 @@ fn history() -> Sandbox {
             .concat(),
         )
     };
-    assert_eq!(bundled("fibonacci.base.json", &c1), 7);
-    assert_eq!(bundled("fibonacci.head.json", &c2), 8);
+    assert_eq!(generated("fibonacci.base.json", &c1), 7);
+    assert_eq!(generated("fibonacci.head.json", &c2), 8);
     sandbox
-}
-
-fn run(sandbox: &Sandbox, args: &[&str]) -> (i32, String, String) {
-    let output = sandbox.prof().args(args).output().unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
-/// The base run ids the JSON of each benchmark's report names, read from
-/// the per-benchmark reports `report --out-dir` writes.
-fn summary_of(sandbox: &Sandbox, args: &[&str]) -> String {
-    let (code, stdout, stderr) = run(sandbox, args);
-    assert_eq!(code, 0, "{stderr}");
-    stdout
 }
 
 #[test]
 fn baselines_come_from_the_base_branch_before_the_head_run() {
     let sandbox = history();
-    let summary = summary_of(
-        &sandbox,
-        &[
-            "report",
-            "--commit",
-            "c2c2",
-            "--results-link",
-            "https://ci.example/r/c2",
-        ],
-    );
+    let summary = sandbox.stdout(&[
+        "report",
+        "--commit",
+        "c2c2",
+        "--results-link",
+        "https://ci.example/r/c2",
+    ]);
     // ecrecover: run 3 against run 1 (run 6 on main came later), memcmp: 4
     // against 2, reth: new.
     let (base, head) = (model(ECRECOVER_BASE), model(ECRECOVER_HEAD));
@@ -153,13 +130,14 @@ fn baselines_come_from_the_base_branch_before_the_head_run() {
         "{summary}"
     );
     let (memcmp_base, memcmp_head) = (model(MEMCMP_BASE), model(MEMCMP_HEAD));
-    let memcmp = diff_cell(memcmp_base.serial_s, memcmp_head.serial_s, 3);
+    let serial = diff_cell(memcmp_base.serial_s, memcmp_head.serial_s, 3);
+    let parallel = diff_cell(memcmp_base.parallel_s, memcmp_head.parallel_s, 3);
     assert!(
-        summary.contains(&format!("| memcmp | {memcmp} |")),
+        summary.contains(&format!("| memcmp | {serial} | {parallel} |")),
         "{summary}"
     );
     // The main run c3: its baseline is the previous main run, c1.
-    let main = summary_of(&sandbox, &["report", "--commit", "c3"]);
+    let main = sandbox.stdout(&["report", "--commit", "c3"]);
     assert!(
         main.contains(&format!("| ecrecover\\_program | {ecrecover} |")),
         "{main}"
@@ -171,20 +149,14 @@ fn a_baseline_commit_overrides_the_branch() {
     let sandbox = history();
     // Against c3 (same content as c2's ecrecover): no change; memcmp and reth
     // have no run at c3 and are new.
-    let summary = summary_of(
-        &sandbox,
-        &["report", "--commit", "c2c2c2c2", "--baseline-commit", "c3"],
-    );
+    let summary = sandbox.stdout(&["report", "--commit", "c2c2c2c2", "--baseline-commit", "c3"]);
     let head = number(ecrecover_app_ms(&model(ECRECOVER_HEAD)), 0);
     assert!(
         summary.contains(&format!("| ecrecover\\_program | {head} |")),
         "{summary}"
     );
     assert!(summary.contains("| memcmp (new) |"), "{summary}");
-    let (code, _, stderr) = run(
-        &sandbox,
-        &["report", "--commit", "c", "--base-branch", "main"],
-    );
+    let (code, _, stderr) = sandbox.run(&["report", "--commit", "c", "--base-branch", "main"]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains(
@@ -192,7 +164,7 @@ fn a_baseline_commit_overrides_the_branch() {
         ),
         "{stderr}"
     );
-    let (code, _, stderr) = run(&sandbox, &["report", "--commit", "ffff"]);
+    let (code, _, stderr) = sandbox.run(&["report", "--commit", "ffff"]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("no runs at a commit starting with ffff"),
@@ -203,18 +175,15 @@ fn a_baseline_commit_overrides_the_branch() {
 #[test]
 fn out_dir_holds_the_summary_every_report_and_one_bmf() {
     let sandbox = history();
-    let (code, stdout, stderr) = run(
-        &sandbox,
-        &[
-            "report",
-            "--commit",
-            "c2",
-            "--out-dir",
-            "out",
-            "--results-link",
-            "https://ci.example/r",
-        ],
-    );
+    let (code, stdout, stderr) = sandbox.run(&[
+        "report",
+        "--commit",
+        "c2",
+        "--out-dir",
+        "out",
+        "--results-link",
+        "https://ci.example/r",
+    ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.is_empty());
     let out = sandbox.path("out");
@@ -256,7 +225,7 @@ fn out_dir_holds_the_summary_every_report_and_one_bmf() {
 #[test]
 fn fail_above_fails_on_slowdowns_only() {
     let sandbox = history();
-    let (code, stdout, stderr) = run(&sandbox, &["report", "--commit", "c2", "--fail-above", "5"]);
+    let (code, stdout, stderr) = sandbox.run(&["report", "--commit", "c2", "--fail-above", "5"]);
     assert_eq!(code, 1, "memcmp is 9.7% slower: {stderr}");
     // The "Regressions" section of verdicts from history comes first, then
     // the --fail-above warning.
@@ -312,10 +281,7 @@ fn fail_above_fails_on_slowdowns_only() {
         "ecrecover's proving time moved +0.3%, under the threshold"
     );
     assert!(stderr.contains("regressions above 5%"), "{stderr}");
-    let (code, stdout, _) = run(
-        &sandbox,
-        &["report", "--commit", "c2", "--fail-above", "150"],
-    );
+    let (code, stdout, _) = sandbox.run(&["report", "--commit", "c2", "--fail-above", "150"]);
     // The largest slowdown is memcmp's memory_finalize_time_ms, 1 → 2 ms.
     assert_eq!(code, 0);
     assert!(!stdout.contains("WARNING"));
@@ -334,10 +300,10 @@ fn fail_above_fails_on_slowdowns_only() {
         &sandbox.write("fast.json", faster(100)),
         &["--commit", "f2", "--branch", "pr", "--name", "faster"],
     );
-    let (code, stdout, stderr) = run(&sandbox, &["report", "--commit", "f2", "--fail-above", "0"]);
+    let (code, stdout, stderr) = sandbox.run(&["report", "--commit", "f2", "--fail-above", "0"]);
     assert_eq!(code, 0, "improvements never fail: {stderr}");
     assert!(stdout.contains("(-100 [-50.0%])"), "{stdout}");
-    let (code, _, stderr) = run(&sandbox, &["report", "--commit", "c2", "--fail-above=-1"]);
+    let (code, _, stderr) = sandbox.run(&["report", "--commit", "c2", "--fail-above=-1"]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("--fail-above -1: give a percentage of 0 or more"),
@@ -373,7 +339,7 @@ fn the_summary_drops_cells_columns_when_no_run_has_them() {
         &shared_data("openvm_11de835_client-eth-metrics-vanilla.json"),
         &["--commit", "v1"],
     );
-    let summary = summary_of(&sandbox, &["report", "--commit", "v1"]);
+    let summary = sandbox.stdout(&["report", "--commit", "v1"]);
     assert!(
         summary.starts_with("Head `v1`, baseline none (every benchmark is new).\n\n| benchmark | app.proof_time_ms | app.cycles | leaf.proof_time_ms |\n| -- | -- | -- | -- |\n"),
         "{summary}"
@@ -386,33 +352,27 @@ fn the_summary_drops_cells_columns_when_no_run_has_them() {
 #[test]
 fn trend_lists_runs_oldest_first_with_steps_and_a_sparkline() {
     let sandbox = history();
-    let md = summary_of(
-        &sandbox,
-        &[
-            "trend",
-            "total_proof_time_ms",
-            "--name",
-            "ecrecover_program",
-            "--group",
-            "ecrecover_program",
-        ],
-    );
+    let md = sandbox.stdout(&[
+        "trend",
+        "total_proof_time_ms",
+        "--name",
+        "ecrecover_program",
+        "--group",
+        "ecrecover_program",
+    ]);
     insta::assert_snapshot!("trend_md", md);
-    let csv = summary_of(
-        &sandbox,
-        &[
-            "trend",
-            "total_proof_time_ms",
-            "--name",
-            "ecrecover_program",
-            "--group",
-            "ecrecover_program",
-            "--format",
-            "csv",
-            "--branch",
-            "main",
-        ],
-    );
+    let csv = sandbox.stdout(&[
+        "trend",
+        "total_proof_time_ms",
+        "--name",
+        "ecrecover_program",
+        "--group",
+        "ecrecover_program",
+        "--format",
+        "csv",
+        "--branch",
+        "main",
+    ]);
     let lines: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
     assert_eq!(
         lines[0],
@@ -454,58 +414,49 @@ fn trend_lists_runs_oldest_first_with_steps_and_a_sparkline() {
         "{csv}"
     );
     assert_eq!(lines[2][7], "true", "{csv}");
-    let json: serde_json::Value = serde_json::from_str(&summary_of(
-        &sandbox,
-        &[
-            "trend",
-            "trace_gen_time_ms",
-            "--name",
-            "memcmp",
-            "--stat",
-            "max",
-            "--format",
-            "json",
-        ],
-    ))
-    .unwrap();
+    let json: serde_json::Value = sandbox.json(&[
+        "trend",
+        "trace_gen_time_ms",
+        "--name",
+        "memcmp",
+        "--stat",
+        "max",
+        "--format",
+        "json",
+    ]);
     // Without --branch the trend keeps to the newest run's branch.
     assert_eq!(json["points"].as_array().unwrap().len(), 1);
     assert_eq!(json["branch"], "pr-7");
     assert_eq!(json["stat"], "max");
-    let last = summary_of(
-        &sandbox,
-        &[
-            "trend",
-            "total_proof_time_ms",
-            "--name",
-            "ecrecover_program",
-            "--group",
-            "ecrecover_program",
-            "--last",
-            "1",
-            "--format",
-            "csv",
-        ],
-    );
+    let last = sandbox.stdout(&[
+        "trend",
+        "total_proof_time_ms",
+        "--name",
+        "ecrecover_program",
+        "--group",
+        "ecrecover_program",
+        "--last",
+        "1",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(last.lines().count(), 2, "{last}");
 }
 
 #[test]
 fn trend_asks_which_benchmark_or_group_when_several_have_the_metric() {
     let sandbox = history();
-    let (code, _, stderr) = run(&sandbox, &["trend", "trace_gen_time_ms"]);
+    let (code, _, stderr) = sandbox.run(&["trend", "trace_gen_time_ms"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("`trace_gen_time_ms` is in several benchmarks (ecrecover_program, fibonacci, memcmp, reth) and groups ("), "{stderr}");
-    let (code, _, stderr) = run(
-        &sandbox,
-        &["trend", "trace_gen_time_ms", "--name", "ecrecover_program"],
-    );
+    let (code, _, stderr) =
+        sandbox.run(&["trend", "trace_gen_time_ms", "--name", "ecrecover_program"]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("is in several groups (ecrecover_program, leaf); choose one with --group"),
         "{stderr}"
     );
-    let (code, _, stderr) = run(&sandbox, &["trend", "no_such_metric"]);
+    let (code, _, stderr) = sandbox.run(&["trend", "no_such_metric"]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("no run has metric `no_such_metric`"),
@@ -608,13 +559,7 @@ fn legacy_treats_a_missing_previous_file_as_a_new_benchmark() {
             "--benchmark-results-link",
             "L",
         ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .succeeds();
     let summary = String::from_utf8(output.stdout).unwrap();
     let app = number(ecrecover_app_ms(&model(ECRECOVER_HEAD)), 0);
     assert!(

@@ -79,6 +79,76 @@ impl Sandbox {
     }
 }
 
+/// Runs a command that must succeed: the test fails with the command and
+/// its stderr unless it exits 0. Gives its whole output.
+pub trait Succeeds {
+    fn succeeds(&mut self) -> std::process::Output;
+}
+
+impl Succeeds for std::process::Command {
+    #[track_caller]
+    fn succeeds(&mut self) -> std::process::Output {
+        let output = self.output().expect("prof runs");
+        assert!(
+            output.status.success(),
+            "{self:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+}
+
+impl Succeeds for Command {
+    #[track_caller]
+    fn succeeds(&mut self) -> std::process::Output {
+        let output = self.output().expect("prof runs");
+        assert!(
+            output.status.success(),
+            "{self:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+}
+
+impl Sandbox {
+    /// `prof ARGS`, which must succeed: its stdout.
+    #[track_caller]
+    pub fn stdout(&self, args: &[&str]) -> String {
+        String::from_utf8(self.prof().args(args).succeeds().stdout).expect("UTF-8 on stdout")
+    }
+
+    /// `prof ARGS`, which must succeed: its stdout as JSON.
+    #[track_caller]
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.stdout(args)).expect("JSON on stdout")
+    }
+
+    /// `prof ARGS`, whatever its exit: (code, stdout, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let output = self.prof().args(args).output().expect("prof runs");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8(output.stdout).expect("UTF-8 on stdout"),
+            String::from_utf8(output.stderr).expect("UTF-8 on stderr"),
+        )
+    }
+
+    /// The one value `sql` returns.
+    pub fn count(&self, sql: &str) -> i64 {
+        self.conn()
+            .query_row(sql, [], |row| row.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+}
+
+/// A metrics file bundled with the project, in `data/`.
+pub fn bundled(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name)
+}
+
 /// Where the real metrics files sit: `../shared/data`, beside the checkout.
 fn shared_data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
