@@ -342,31 +342,32 @@ fn chmod(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
+/// The original's example pair as one benchmark on main: the previous run
+/// (1) at commit `a`, the current one (2) at `b`.
+fn example_pair_on_main() -> Sandbox {
+    let sandbox = Sandbox::new();
+    for (file, commit) in [
+        ("metrics.prev.example.json", "a"),
+        ("metrics.example.json", "b"),
+    ] {
+        sandbox.ingest(
+            &shared_data(file),
+            &[
+                "--commit",
+                commit,
+                "--branch",
+                "main",
+                "--name",
+                "ecrecover_program",
+            ],
+        );
+    }
+    sandbox
+}
+
 #[test]
 fn read_only_files_and_directories_refuse_writes_and_still_serve_reads() {
-    let sandbox = Sandbox::new();
-    sandbox.ingest(
-        &shared_data("metrics.prev.example.json"),
-        &[
-            "--commit",
-            "a",
-            "--branch",
-            "main",
-            "--name",
-            "ecrecover_program",
-        ],
-    );
-    sandbox.ingest(
-        &shared_data("metrics.example.json"),
-        &[
-            "--commit",
-            "b",
-            "--branch",
-            "main",
-            "--name",
-            "ecrecover_program",
-        ],
-    );
+    let sandbox = example_pair_on_main();
     let input = sandbox.write(
         "more.json",
         std::fs::read(shared_data("openvm_a9d7984_default_memcmp.json")).unwrap(),
@@ -441,29 +442,7 @@ fn read_only_files_and_directories_refuse_writes_and_still_serve_reads() {
 
 #[test]
 fn reading_commands_never_change_the_database_file() {
-    let sandbox = Sandbox::new();
-    sandbox.ingest(
-        &shared_data("metrics.prev.example.json"),
-        &[
-            "--commit",
-            "a",
-            "--branch",
-            "main",
-            "--name",
-            "ecrecover_program",
-        ],
-    );
-    sandbox.ingest(
-        &shared_data("metrics.example.json"),
-        &[
-            "--commit",
-            "b",
-            "--branch",
-            "main",
-            "--name",
-            "ecrecover_program",
-        ],
-    );
+    let sandbox = example_pair_on_main();
     let bytes = std::fs::read(sandbox.db()).unwrap();
     for args in [
         vec!["runs"],

@@ -39,56 +39,28 @@ fn history() -> Sandbox {
     };
     let c1 = ["--commit", "c1c1c1c1", "--branch", "main"];
     let c2 = ["--commit", "c2c2c2c2", "--branch", "pr-7"];
+    let c3 = ["--commit", "c3c3c3c3", "--branch", "main"];
     // The example pair's stems differ: --name makes them one benchmark.
     let ecrecover = ["--name", "ecrecover_program"];
-    assert_eq!(
-        ingest("metrics.prev.example.json", &[&c1[..], &ecrecover].concat()),
-        1
-    );
-    assert_eq!(
-        ingest(
-            "openvm_a9d7984_default_memcmp.json",
-            &[&c1[..], &["--name", "memcmp"]].concat()
-        ),
-        2
-    );
-    assert_eq!(
-        ingest("metrics.example.json", &[&c2[..], &ecrecover].concat()),
-        3
-    );
-    assert_eq!(
-        ingest(
-            "openvm_a9d7984_custom_memcmp.json",
-            &[&c2[..], &["--name", "memcmp"]].concat()
-        ),
-        4
-    );
-    assert_eq!(
-        ingest(
+    let memcmp = ["--name", "memcmp"];
+    let reth = ["--name", "reth"];
+    for (file, commit, name, id) in [
+        (ECRECOVER_BASE, c1, ecrecover, 1),
+        (MEMCMP_BASE, c1, memcmp, 2),
+        (ECRECOVER_HEAD, c2, ecrecover, 3),
+        (MEMCMP_HEAD, c2, memcmp, 4),
+        (
             "openvm-reth-benchmark_01932bb_reth-example-segment.json",
-            &[&c2[..], &["--name", "reth"]].concat()
+            c2,
+            reth,
+            5,
         ),
-        5
-    );
-    // The same file again for the same commit: no new run.
-    assert_eq!(
-        ingest("metrics.example.json", &[&c2[..], &ecrecover].concat()),
-        3
-    );
-    assert_eq!(
-        ingest(
-            "metrics.example.json",
-            &[
-                "--commit",
-                "c3c3c3c3",
-                "--branch",
-                "main",
-                "--name",
-                "ecrecover_program"
-            ]
-        ),
-        6
-    );
+        // The same file again for the same commit: no new run.
+        (ECRECOVER_HEAD, c2, ecrecover, 3),
+        (ECRECOVER_HEAD, c3, ecrecover, 6),
+    ] {
+        assert_eq!(ingest(file, &[&commit[..], &name].concat()), id, "{file}");
+    }
     // The generator's pair: base on main at c1, head on the PR at c2.
     let generated = |file: &str, commit: &[&str]| {
         sandbox.ingest(
