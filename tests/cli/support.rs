@@ -88,27 +88,29 @@ pub trait Succeeds {
 impl Succeeds for std::process::Command {
     #[track_caller]
     fn succeeds(&mut self) -> std::process::Output {
-        let output = self.output().expect("prof runs");
-        assert!(
-            output.status.success(),
-            "{self:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
+        succeeded(self.output(), self)
     }
 }
 
 impl Succeeds for Command {
     #[track_caller]
     fn succeeds(&mut self) -> std::process::Output {
-        let output = self.output().expect("prof runs");
-        assert!(
-            output.status.success(),
-            "{self:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
+        succeeded(self.output(), self)
     }
+}
+
+#[track_caller]
+fn succeeded(
+    output: std::io::Result<std::process::Output>,
+    command: &dyn std::fmt::Debug,
+) -> std::process::Output {
+    let output = output.expect("prof runs");
+    assert!(
+        output.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
 }
 
 impl Sandbox {
