@@ -36,16 +36,16 @@ impl LegacyOptions {
         if let Some(prev) = &args.prev_json_paths {
             if prev.len() != count {
                 return Err(Error::usage(format!(
-                    "--prev-json-paths has {} paths for {count} --json-paths; give one per file, in the same order",
-                    prev.len()
+                    "--prev-json-paths has {} for {count} --json-paths; give one per file, in the same order",
+                    crate::render::text::plural(prev.len() as u64, "path")
                 )));
             }
         }
         if let Some(names) = &args.names {
             if names.len() != count {
                 return Err(Error::usage(format!(
-                    "--names has {} names for {count} --json-paths; give one per file, in the same order",
-                    names.len()
+                    "--names has {} for {count} --json-paths; give one per file, in the same order",
+                    crate::render::text::plural(names.len() as u64, "name")
                 )));
             }
         }

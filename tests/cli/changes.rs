@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::histories::Rng;
-use crate::support::{Sandbox, rows};
+use crate::support::{Sandbox, Succeeds, rows};
 
 const RUNS: usize = 60;
 /// The first run of the slower proving time.
@@ -60,13 +60,7 @@ fn changes_json(sandbox: &Sandbox, extra: &[&str]) -> Value {
         .prof()
         .args(["changes", "--format", "json"])
         .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .succeeds();
     serde_json::from_slice(&output.stdout).unwrap()
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use predicates::prelude::*;
 
-use crate::support::Sandbox;
+use crate::support::{Sandbox, Succeeds};
 
 const SMALL: &str = r#"{"gauge": [{"labels": [["group", "app"], ["segment", "0"]], "metric": "trace_gen_time_ms", "value": "VALUE"},
  {"labels": [["group", "app"], ["segment", "0"]], "metric": "execute_time_ms", "value": "2"},
@@ -59,7 +59,7 @@ fn hostile_benchmark_names_get_distinct_files_inside_the_out_dir() {
     }
     std::fs::create_dir(sandbox.path("work")).unwrap();
     let before = files_under(sandbox.dir.path());
-    let output = sandbox
+    sandbox
         .prof()
         .current_dir(sandbox.path("work"))
         .args([
@@ -71,13 +71,7 @@ fn hostile_benchmark_names_get_distinct_files_inside_the_out_dir() {
             "--results-link",
             "https://ci.example/r",
         ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .succeeds();
     let after = files_under(sandbox.dir.path());
     let new: BTreeSet<&String> = after
         .difference(&before)
@@ -159,7 +153,7 @@ fn legacy_inputs_with_one_stem_keep_separate_reports() {
     small_run(&sandbox, "x.json", 1.0);
     small_run(&sandbox, "x.yaml", 2.0);
     small_run(&sandbox, "x.detailed.json", 3.0);
-    let output = sandbox
+    sandbox
         .prof()
         .env_remove("PROF_DB")
         .args([
@@ -174,13 +168,7 @@ fn legacy_inputs_with_one_stem_keep_separate_reports() {
             "--summary-md-path",
             "summary.md",
         ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .succeeds();
     let mds: Vec<String> = files_under(sandbox.dir.path())
         .into_iter()
         .filter(|f| f.ends_with(".md") && !f.ends_with(".detailed.md") && f != "summary.md")

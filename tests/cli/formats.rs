@@ -51,20 +51,10 @@ fn pair(base_trace: f64, head_trace: f64) -> Sandbox {
     sandbox
 }
 
-fn stdout_of(sandbox: &Sandbox, args: &[&str]) -> String {
-    let output = sandbox.prof().args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "prof {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
 #[test]
 fn text_format_prints_aligned_tables_without_html_or_colour_in_a_pipe() {
     let sandbox = pair(10.0, 20.0);
-    let text = stdout_of(&sandbox, &["compare", "1", "2", "--format", "text"]);
+    let text = sandbox.stdout(&["compare", "1", "2", "--format", "text"]);
     assert!(
         !text.contains('<') && !text.contains('|') && !text.contains('\x1b'),
         "{text}"
@@ -97,15 +87,12 @@ fn text_format_prints_aligned_tables_without_html_or_colour_in_a_pipe() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8(again.stdout).unwrap(), text);
-    stdout_of(
-        &sandbox,
-        &["compare", "1", "2", "--format", "text", "-o", "out.txt"],
-    );
+    sandbox.stdout(&["compare", "1", "2", "--format", "text", "-o", "out.txt"]);
     assert_eq!(
         std::fs::read_to_string(sandbox.path("out.txt")).unwrap(),
         text
     );
-    let show = stdout_of(&sandbox, &["show", "2", "--format", "text"]);
+    let show = sandbox.stdout(&["show", "2", "--format", "text"]);
     assert!(
         show.contains("trace_gen_time_ms") && !show.contains("Base:"),
         "{show}"
@@ -115,10 +102,7 @@ fn text_format_prints_aligned_tables_without_html_or_colour_in_a_pipe() {
 #[test]
 fn report_prints_its_summary_as_text() {
     let sandbox = pair(20.0, 10.0);
-    let text = stdout_of(
-        &sandbox,
-        &["report", "--commit", "bbbb", "--format", "text"],
-    );
+    let text = sandbox.stdout(&["report", "--commit", "bbbb", "--format", "text"]);
     assert!(!text.contains('<') && !text.contains('|'), "{text}");
     assert!(
         text.starts_with("Head bbbb2222, baseline aaaa1111.\n"),
@@ -134,18 +118,15 @@ fn report_prints_its_summary_as_text() {
         "{text}"
     );
     // With --out-dir the files are Markdown and the terminal still gets text.
-    let with_files = stdout_of(
-        &sandbox,
-        &[
-            "report",
-            "--commit",
-            "bbbb",
-            "--format",
-            "text",
-            "--out-dir",
-            "out",
-        ],
-    );
+    let with_files = sandbox.stdout(&[
+        "report",
+        "--commit",
+        "bbbb",
+        "--format",
+        "text",
+        "--out-dir",
+        "out",
+    ]);
     assert_eq!(with_files, text);
     let summary = std::fs::read_to_string(sandbox.path("out/summary.md")).unwrap();
     assert!(summary.contains("| benchmark |"), "{summary}");
@@ -154,10 +135,7 @@ fn report_prints_its_summary_as_text() {
 #[test]
 fn the_summary_names_its_commits_and_says_when_nothing_regressed() {
     let faster = pair(20.0, 10.0);
-    let summary = stdout_of(
-        &faster,
-        &["report", "--commit", "bbbb", "--fail-above", "5"],
-    );
+    let summary = faster.stdout(&["report", "--commit", "bbbb", "--fail-above", "5"]);
     assert!(
         summary.starts_with("### Regressions\n")
             && summary.contains("\nHead `bbbb2222`, baseline `aaaa1111`.\n\n| benchmark |"),
@@ -187,14 +165,14 @@ fn the_summary_names_its_commits_and_says_when_nothing_regressed() {
         "{summary}"
     );
     let slower = pair(10.0, 20.0);
-    let summary = stdout_of(&slower, &["report", "--commit", "bbbb"]);
+    let summary = slower.stdout(&["report", "--commit", "bbbb"]);
     assert!(!summary.contains("Nothing regressed"), "{summary}");
 }
 
 #[test]
 fn a_negative_diff_too_small_for_its_places_keeps_its_sign() {
     let sandbox = pair(10.0, 10.0);
-    let markdown = stdout_of(&sandbox, &["compare", "1", "2", "--all-metrics"]);
+    let markdown = sandbox.stdout(&["compare", "1", "2", "--all-metrics"]);
     // rows went from 1 to 0.997: -0.003, -0.3%, better.
     let row = markdown
         .lines()
@@ -214,11 +192,11 @@ fn a_run_without_proof_time_totals_zero_not_minus_zero() {
         r#"{"counter": [{"labels": [["group", "app"]], "metric": "rows", "value": "8"}]}"#,
     );
     sandbox.ingest(&file, &[]);
-    let json = stdout_of(&sandbox, &["show", "1", "--format", "json"]);
+    let json = sandbox.stdout(&["show", "1", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(report["totals"]["serial_s"]["value"].to_string(), "0.0");
     assert!(!json.contains("-0.0"), "{json}");
-    let bmf = stdout_of(&sandbox, &["show", "1", "--format", "bmf"]);
+    let bmf = sandbox.stdout(&["show", "1", "--format", "bmf"]);
     assert!(
         bmf.contains("\"value\": 0.0") && !bmf.contains("-0.0"),
         "{bmf}"
@@ -285,7 +263,7 @@ fn diffs_are_coloured_on_a_terminal_unless_no_color_is_set() {
     assert!(!plain.contains('\x1b'), "{plain:?}");
     // Apart from the colour (and the terminal's line ends) the text is
     // the same as in a pipe.
-    let piped = stdout_of(&sandbox, &["compare", "1", "2", "--format", "text"]);
+    let piped = sandbox.stdout(&["compare", "1", "2", "--format", "text"]);
     assert_eq!(plain.replace("\r\n", "\n"), piped);
     // Markdown stays Markdown on a terminal.
     let markdown = on_a_terminal(&sandbox, "compare 1 2", "");

@@ -11,21 +11,6 @@ pub fn metrics(ms: u32) -> String {
     )
 }
 
-fn run(sandbox: &Sandbox, args: &[&str]) -> (i32, String, String) {
-    let output = sandbox.prof().args(args).output().unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
-pub fn stdout_of(sandbox: &Sandbox, args: &[&str]) -> String {
-    let (code, stdout, stderr) = run(sandbox, args);
-    assert_eq!(code, 0, "prof {args:?}: {stderr}");
-    stdout
-}
-
 const COMMITS: [&str; 5] = ["a0a0a01", "b1b1b12", "c2c2c23", "d3d3d34", "e4e4e45"];
 
 /// Ingests commit `index` of a five-commit history on main: three
@@ -141,8 +126,8 @@ fn a_history_backfilled_out_of_order_answers_as_one_ingested_in_order() {
         ],
     ];
     for question in &questions {
-        let expected = stdout_of(&in_order, question);
-        let answer = stdout_of(&shuffled, question);
+        let expected = in_order.stdout(question);
+        let answer = shuffled.stdout(question);
         if question[0] == "report" {
             // The summary names no run id: byte for byte as it is.
             assert_eq!(answer, expected, "prof {question:?}");
@@ -157,28 +142,21 @@ fn a_history_backfilled_out_of_order_answers_as_one_ingested_in_order() {
     // The answers are the right ones, not only the same ones: the newest
     // alpha is at the last commit, and its report compares with the one
     // before (alpha: 105 against 112 ms, 7/112 = 6.25%).
-    let newest: serde_json::Value = serde_json::from_str(&stdout_of(
-        &shuffled,
-        &["show", "alpha", "--format", "json"],
-    ))
-    .unwrap();
+    let newest: serde_json::Value = shuffled.json(&["show", "alpha", "--format", "json"]);
     assert_eq!(newest["head"]["commit_sha"], COMMITS[4]);
-    let report = stdout_of(&shuffled, &["report", "--commit", COMMITS[4]]);
+    let report = shuffled.stdout(&["report", "--commit", COMMITS[4]]);
     assert!(
         report.contains("| alpha | <span style='color: green'>(-7 [-6.3%])</span> 105 |"),
         "{report}"
     );
-    let trend = stdout_of(
-        &shuffled,
-        &[
-            "trend",
-            "total_proof_time_ms",
-            "--name",
-            "alpha",
-            "--format",
-            "csv",
-        ],
-    );
+    let trend = shuffled.stdout(&[
+        "trend",
+        "total_proof_time_ms",
+        "--name",
+        "alpha",
+        "--format",
+        "csv",
+    ]);
     let commits: Vec<&str> = trend
         .lines()
         .skip(1)
@@ -228,7 +206,7 @@ fn benchmarks_with_a_baseline_but_no_run_at_the_head_are_missing() {
     // A run on main after the PR's is no baseline for it.
     ingest("delta", "c3c3c3c3", "main", "2026-01-04T00:00:00Z");
 
-    let (code, summary, stderr) = run(&sandbox, &["report", "--commit", "c2c2"]);
+    let (code, summary, stderr) = sandbox.run(&["report", "--commit", "c2c2"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
         summary.contains("> 2 benchmarks with a baseline have no run at this commit"),
@@ -241,15 +219,9 @@ fn benchmarks_with_a_baseline_but_no_run_at_the_head_are_missing() {
         stderr.contains("prof: 2 benchmarks with a baseline have no run at c2c2c2c2: beta, gamma"),
         "{stderr}"
     );
-    let (code, _, _) = run(
-        &sandbox,
-        &["report", "--commit", "c2c2", "--fail-on-missing"],
-    );
+    let (code, _, _) = sandbox.run(&["report", "--commit", "c2c2", "--fail-on-missing"]);
     assert_eq!(code, 1, "a crashed benchmark job is not a clean run");
-    let (_, text, _) = run(
-        &sandbox,
-        &["report", "--commit", "c2c2", "--format", "text"],
-    );
+    let (_, text, _) = sandbox.run(&["report", "--commit", "c2c2", "--format", "text"]);
     assert!(
         text.contains("2 benchmarks with a baseline but no run at this commit")
             && !text.contains("Nothing regressed"),
@@ -262,17 +234,14 @@ fn benchmarks_with_a_baseline_but_no_run_at_the_head_are_missing() {
     );
 
     // Against one baseline commit, what ran there is expected.
-    let (code, summary, _) = run(
-        &sandbox,
-        &[
-            "report",
-            "--commit",
-            "c2c2",
-            "--baseline-commit",
-            "c1c1",
-            "--fail-on-missing",
-        ],
-    );
+    let (code, summary, _) = sandbox.run(&[
+        "report",
+        "--commit",
+        "c2c2",
+        "--baseline-commit",
+        "c1c1",
+        "--fail-on-missing",
+    ]);
     assert_eq!(code, 1);
     assert!(
         summary.contains("> 1 benchmark with a baseline has no run at this commit"),
@@ -284,10 +253,7 @@ fn benchmarks_with_a_baseline_but_no_run_at_the_head_are_missing() {
     );
 
     // Nothing missing: no section, exit 0 with the flag.
-    let (code, summary, _) = run(
-        &sandbox,
-        &["report", "--commit", "c0c0", "--fail-on-missing"],
-    );
+    let (code, summary, _) = sandbox.run(&["report", "--commit", "c0c0", "--fail-on-missing"]);
     assert_eq!(code, 0);
     assert!(!summary.contains("missing"), "{summary}");
 }
@@ -301,14 +267,14 @@ fn a_commit_given_in_full_is_never_ambiguous() {
         &sandbox.write("a2.json", metrics(2)),
         &["--commit", "cccccc12", "--name", "a"],
     );
-    let (code, summary, stderr) = run(&sandbox, &["report", "--commit", "cccccc1"]);
+    let (code, summary, stderr) = sandbox.run(&["report", "--commit", "cccccc1"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(summary.contains("| a (new) | 1 |"), "{summary}");
-    let (code, _, stderr) = run(&sandbox, &["report", "--commit", "cccccc"]);
+    let (code, _, stderr) = sandbox.run(&["report", "--commit", "cccccc"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--commit cccccc is ambiguous"), "{stderr}");
     assert_eq!(
-        stdout_of(&sandbox, &["show", "a@cccccc1", "--format", "json"]),
-        stdout_of(&sandbox, &["show", "1", "--format", "json"])
+        sandbox.stdout(&["show", "a@cccccc1", "--format", "json"]),
+        sandbox.stdout(&["show", "1", "--format", "json"])
     );
 }

@@ -17,15 +17,6 @@ pub fn app_proof_metrics(ms: u32) -> String {
     )
 }
 
-fn run(sandbox: &Sandbox, args: &[&str]) -> (i32, String, String) {
-    let output = sandbox.prof().args(args).output().unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
 #[test]
 fn two_app_proof_files_at_one_commit_are_two_benchmarks() {
     let sandbox = Sandbox::new();
@@ -70,10 +61,8 @@ fn two_app_proof_files_at_one_commit_are_two_benchmarks() {
             "powdr-10k-metrics@7ca163f"
         ]
     );
-    let (code, summary, stderr) = run(
-        &sandbox,
-        &["report", "--commit", "7ca163f", "--fail-above", "5"],
-    );
+    let (code, summary, stderr) =
+        sandbox.run(&["report", "--commit", "7ca163f", "--fail-above", "5"]);
     assert_eq!(code, 0, "nothing changed: {stderr}\n{summary}");
     assert!(
         summary.contains("| powdr-10k-metrics | 1,000 |"),

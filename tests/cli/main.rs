@@ -7,6 +7,7 @@ mod browser;
 mod changes;
 mod changes_truth;
 mod compare;
+mod compare_json;
 mod flamegraph;
 mod foreign_input;
 mod formats;

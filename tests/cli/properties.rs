@@ -116,19 +116,37 @@ fn render(entries: &[Entry]) -> String {
     )
 }
 
+/// One database for every case, each case a run of its own: creating and
+/// migrating a database per case took most of this test's time, and runs
+/// sharing interned names and label sets is what a real store holds.
+struct Store {
+    dir: tempfile::TempDir,
+    conn: std::cell::RefCell<rusqlite::Connection>,
+}
+
+thread_local! {
+    static STORE: Store = {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = prof::db::open(&dir.path().join("p.db"), prof::db::Access::ReadWrite).unwrap();
+        Store { dir, conn: std::cell::RefCell::new(conn) }
+    };
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
     fn stored_group_stats_equal_the_in_memory_model(entries in prop::collection::vec(entry(), 0..60)) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("random.json");
-        std::fs::write(&path, render(&entries)).unwrap();
-        let mut conn = prof::db::open(&dir.path().join("p.db"), prof::db::Access::ReadWrite).unwrap();
-        let options = prof::ingest_pipeline::IngestOptions { created_at: "2026-01-01T00:00:00Z".into(), ..Default::default() };
-        let run_id = match prof::ingest_pipeline::ingest_file(&mut conn, &path, &options).unwrap() {
-            prof::ingest_pipeline::Outcome::Created { run_id, .. } | prof::ingest_pipeline::Outcome::Existing { run_id, .. } => run_id,
-        };
+        let (path, run_id, conn) = STORE.with(|store| {
+            let path = store.dir.path().join("random.json");
+            std::fs::write(&path, render(&entries)).unwrap();
+            let options = prof::ingest_pipeline::IngestOptions { created_at: "2026-01-01T00:00:00Z".into(), ..Default::default() };
+            let mut conn = store.conn.borrow_mut();
+            let run_id = match prof::ingest_pipeline::ingest_file(&mut conn, &path, &options).unwrap() {
+                prof::ingest_pipeline::Outcome::Created { run_id, .. } | prof::ingest_pipeline::Outcome::Existing { run_id, .. } => run_id,
+            };
+            (path, run_id, prof::db::open(&store.dir.path().join("p.db"), prof::db::Access::ReadOnly).unwrap())
+        });
         let expected = group_stats(&load(&path));
         let stored: Vec<(String, String, i64, f64, f64, f64)> = rows(&conn, "SELECT group_name, metric, count, sum, min, max FROM group_stats WHERE run_id = ?1", [run_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)));
         prop_assert_eq!(stored.len(), expected.len());

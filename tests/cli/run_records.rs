@@ -3,7 +3,7 @@
 
 use predicates::prelude::*;
 
-use crate::history::{metrics, stdout_of};
+use crate::history::metrics;
 use crate::support::{Sandbox, dump, rows};
 
 #[test]
@@ -35,43 +35,35 @@ fn meta_shows_in_runs_in_report_headers_and_in_json() {
             "gpu=L4",
         ],
     );
-    let table = stdout_of(&sandbox, &["runs"]);
+    let table = sandbox.stdout(&["runs"]);
     assert!(table.lines().next().unwrap().ends_with("meta"), "{table}");
     assert!(table.contains("gpu=L4 instance=g6.4xlarge"), "{table}");
     assert!(table.contains("instance=g6.2xlarge"), "{table}");
-    let runs: serde_json::Value =
-        serde_json::from_str(&stdout_of(&sandbox, &["runs", "--format", "json"])).unwrap();
+    let runs: serde_json::Value = sandbox.json(&["runs", "--format", "json"]);
     assert_eq!(
         runs[0]["meta"],
         serde_json::json!({"gpu": "L4", "instance": "g6.4xlarge"})
     );
-    let json: serde_json::Value = serde_json::from_str(&stdout_of(
-        &sandbox,
-        &["compare", "1", "2", "--format", "json"],
-    ))
-    .unwrap();
+    let json: serde_json::Value = sandbox.json(&["compare", "1", "2", "--format", "json"]);
     assert_eq!(
         json["base"]["meta"],
         serde_json::json!({"instance": "g6.2xlarge"})
     );
     assert_eq!(json["head"]["meta"]["gpu"], "L4");
-    let md = stdout_of(&sandbox, &["compare", "1", "2"]);
+    let md = sandbox.stdout(&["compare", "1", "2"]);
     assert!(md.contains("Head: run 2 at `b1b1b12` on pr, "), "{md}");
     assert!(md.contains("; gpu=L4, instance=g6.4xlarge\n"), "{md}");
     assert!(md.contains("; instance=g6.2xlarge\n"), "{md}");
     std::fs::create_dir(sandbox.path("out")).unwrap();
-    stdout_of(
-        &sandbox,
-        &[
-            "report",
-            "--commit",
-            "b1b1b12",
-            "--base-branch",
-            "main",
-            "--out-dir",
-            "out",
-        ],
-    );
+    sandbox.stdout(&[
+        "report",
+        "--commit",
+        "b1b1b12",
+        "--base-branch",
+        "main",
+        "--out-dir",
+        "out",
+    ]);
     let report = std::fs::read_to_string(sandbox.path("out/fib.md")).unwrap();
     assert!(
         report.contains("; gpu=L4, instance=g6.4xlarge\n"),

@@ -106,41 +106,14 @@ pub(crate) fn group_stats(samples: &[Sample]) -> GroupStats {
             .or_default()
             .push(value);
     };
-    // First occurrence of each metric per label set, in file order.
-    let mut by_set: Vec<(&BTreeMap<String, String>, HashMap<&str, f64>)> = Vec::new();
-    let mut slots: HashMap<&BTreeMap<String, String>, usize> = HashMap::new();
     for sample in samples {
         if let (Some(group), true) = (sample.labels.get("group"), sample.value.is_finite()) {
             add(group, &sample.metric, sample.value);
         }
-        let slot = *slots.entry(&sample.labels).or_insert_with(|| {
-            by_set.push((&sample.labels, HashMap::new()));
-            by_set.len() - 1
-        });
-        by_set[slot].1.entry(&sample.metric).or_insert(sample.value);
     }
-    for (labels, metrics) in &by_set {
-        let Some(group) = labels.get("group") else {
-            continue;
-        };
-        if metrics.contains_key("total_proof_time_ms") {
-            continue;
-        }
-        let exec = metrics
-            .get("execute_preflight_time_ms")
-            .or(metrics.get("execute_time_ms"));
-        let trace = metrics.get("trace_gen_time_ms");
-        let prove = metrics.get("stark_prove_excluding_trace_time_ms");
-        if let (Some(exec), Some(trace), Some(prove)) = (exec, trace, prove) {
-            let metered = metrics
-                .get("execute_metered_time_ms")
-                .copied()
-                .unwrap_or(0.0);
-            // A non-finite part makes a non-finite total: out of statistics.
-            let total = metered + exec + trace + prove;
-            if total.is_finite() {
-                add(group, "total_proof_time_ms", total);
-            }
+    for (labels, total) in derived_proof_times(samples) {
+        if let Some(group) = labels.get("group") {
+            add(group, "total_proof_time_ms", total);
         }
     }
     let mut blobs: BTreeMap<(String, String), f64> = BTreeMap::new();
@@ -156,6 +129,44 @@ pub(crate) fn group_stats(samples: &[Sample]) -> GroupStats {
         add(&group, "generate_blob_total_time_ms", total);
     }
     stats
+}
+
+/// SEMANTICS "Derived metrics": a `total_proof_time_ms` for each label set
+/// with a group that has none but has its parts (first occurrence of each
+/// metric per label set, in file order). A non-finite part makes a
+/// non-finite total, which is left out.
+pub(crate) fn derived_proof_times(samples: &[Sample]) -> Vec<(&BTreeMap<String, String>, f64)> {
+    let mut by_set: Vec<(&BTreeMap<String, String>, HashMap<&str, f64>)> = Vec::new();
+    let mut slots: HashMap<&BTreeMap<String, String>, usize> = HashMap::new();
+    for sample in samples {
+        let slot = *slots.entry(&sample.labels).or_insert_with(|| {
+            by_set.push((&sample.labels, HashMap::new()));
+            by_set.len() - 1
+        });
+        by_set[slot].1.entry(&sample.metric).or_insert(sample.value);
+    }
+    let mut derived = Vec::new();
+    for (labels, metrics) in by_set {
+        if !labels.contains_key("group") || metrics.contains_key("total_proof_time_ms") {
+            continue;
+        }
+        let exec = metrics
+            .get("execute_preflight_time_ms")
+            .or(metrics.get("execute_time_ms"));
+        let trace = metrics.get("trace_gen_time_ms");
+        let prove = metrics.get("stark_prove_excluding_trace_time_ms");
+        if let (Some(exec), Some(trace), Some(prove)) = (exec, trace, prove) {
+            let metered = metrics
+                .get("execute_metered_time_ms")
+                .copied()
+                .unwrap_or(0.0);
+            let total = metered + exec + trace + prove;
+            if total.is_finite() {
+                derived.push((labels, total));
+            }
+        }
+    }
+    derived
 }
 
 /// SEMANTICS "Groups": names match by prefix.
@@ -395,4 +406,82 @@ fn keygen_groups_stay_out_of_the_totals() {
         )
         .unwrap();
     assert_eq!(totals, (0.04, 0.03));
+}
+
+/// What the model says of one file: its group statistics and its run
+/// totals in seconds (serial, parallel), as SEMANTICS defines them.
+pub(crate) struct RunModel {
+    pub(crate) stats: GroupStats,
+    pub(crate) serial_s: f64,
+    pub(crate) parallel_s: f64,
+}
+
+impl RunModel {
+    pub(crate) fn of(path: &Path) -> RunModel {
+        let stats = group_stats(&load(path));
+        let groups = proof_times(&stats);
+        RunModel {
+            serial_s: groups.values().map(|g| g.0).sum::<f64>() / 1000.0,
+            parallel_s: groups.values().map(|g| g.1).sum::<f64>() / 1000.0,
+            stats,
+        }
+    }
+
+    /// The sum of `metric` in `group` (a single sample's value).
+    #[track_caller]
+    pub(crate) fn sum(&self, group: &str, metric: &str) -> f64 {
+        self.stats
+            .get(&(group.to_string(), metric.to_string()))
+            .unwrap_or_else(|| panic!("the model has no {group}/{metric}"))
+            .sum
+    }
+}
+
+/// `value` as the reports print numbers: `decimals` places, thousands
+/// separated by commas.
+pub(crate) fn number(value: f64, decimals: usize) -> String {
+    let text = format!("{:.decimals$}", value.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    match fraction {
+        "" => format!("{sign}{grouped}"),
+        _ => format!("{sign}{grouped}.{fraction}"),
+    }
+}
+
+/// The change from `base` to `head` in percent, one decimal, signed.
+pub(crate) fn change_pct(base: f64, head: f64) -> String {
+    format!("{:+.1}%", (head - base) / base * 100.0)
+}
+
+/// A report cell of a value that moved from `base` to `head` (slower is
+/// red): `<span style='color: red'>(+27 [+0.9%])</span> 2,963`.
+pub(crate) fn diff_cell(base: f64, head: f64, decimals: usize) -> String {
+    let colour = if head > base { "red" } else { "green" };
+    let sign = if head > base { "+" } else { "" };
+    format!(
+        "<span style='color: {colour}'>({sign}{} [{}])</span> {}",
+        number(head - base, decimals),
+        change_pct(base, head),
+        number(head, decimals)
+    )
+}
+
+#[test]
+fn numbers_print_as_the_reports_print_them() {
+    assert_eq!(number(1234567.0, 0), "1,234,567");
+    assert_eq!(number(-1697.0, 0), "-1,697");
+    assert_eq!(number(19.2, 3), "19.200");
+    assert_eq!(number(999.5, 1), "999.5");
+    assert_eq!(
+        diff_cell(2936.0, 2963.0, 0),
+        "<span style='color: red'>(+27 [+0.9%])</span> 2,963"
+    );
 }

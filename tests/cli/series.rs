@@ -4,7 +4,7 @@
 //! default branch; group stages by name prefix.
 
 use crate::semantics::{close, group_stats, load, proof_times};
-use crate::support::{Sandbox, rows, shared_data};
+use crate::support::{Sandbox, Succeeds, rows, shared_data};
 
 const RETH: &str = "openvm-reth-benchmark_01932bb_reth-example-segment.json";
 
@@ -46,13 +46,7 @@ fn the_readme_trend_of_reth_leaf_proof_time_follows_the_estimate() {
             "leaf",
         ])
         .args(["--format", "csv"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .succeeds();
     let values = csv_values(&output.stdout);
     assert_eq!(values.len(), 1);
     assert_eq!(values[0].0, run);
@@ -131,13 +125,7 @@ fn trend_follows_the_run_totals() {
         let output = sandbox
             .prof()
             .args(["trend", column, "--format", "csv"])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+            .succeeds();
         let values = csv_values(&output.stdout);
         assert_eq!(values.len(), 2, "{column}");
         for ((run, value), want) in values.iter().zip(&expected) {
@@ -193,13 +181,7 @@ fn trend_keeps_to_the_newest_runs_branch_and_says_which() {
                 "csv",
             ])
             .args(extra)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+            .succeeds();
         let runs: Vec<i64> = csv_values(&output.stdout).iter().map(|v| v.0).collect();
         (runs, String::from_utf8(output.stderr).unwrap())
     };

@@ -5,21 +5,15 @@
 use std::path::{Path, PathBuf};
 
 use crate::flamegraph::walk;
-use crate::support::{Sandbox, shared_data};
+use crate::support::{Sandbox, bundled, shared_data};
 
 pub const HOSTILE: &str = "<script>alert('x')</script> \"q\" ../../etc 漢字 &amp;";
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data")
-        .join(name)
-}
 
 /// A history: fibonacci twice, reth twice and a hostile benchmark twice on
 /// main, and one run on a PR branch that the site leaves out.
 pub fn history(sandbox: &Sandbox) -> i64 {
     sandbox.ingest(
-        &data("fibonacci.base.json"),
+        &bundled("fibonacci.base.json"),
         &[
             "--commit",
             "aaa1",
@@ -41,7 +35,7 @@ pub fn history(sandbox: &Sandbox) -> i64 {
         &["--commit", "aaa1", "--branch", "main", "--name", &long],
     );
     sandbox.ingest(
-        &data("fibonacci.head.json"),
+        &bundled("fibonacci.head.json"),
         &[
             "--commit",
             "bbb2",
@@ -64,7 +58,7 @@ pub fn history(sandbox: &Sandbox) -> i64 {
         ],
     );
     sandbox.ingest(
-        &data("fibonacci.head.json"),
+        &bundled("fibonacci.head.json"),
         &[
             "--commit",
             "ccc3",

@@ -127,13 +127,18 @@ fn an_empty_file_or_a_new_path_is_initialised_only_by_a_writing_command() {
             .arg("ingest")
             .arg(shared_data("metrics.example.json"))
             .assert()
-            .success();
-        sandbox
+            .success()
+            .stdout("1\n");
+        let runs = sandbox
             .prof()
             .env("PROF_DB", db)
-            .arg("runs")
-            .assert()
-            .success();
+            .args(["runs", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(runs.status.success());
+        let runs: serde_json::Value = serde_json::from_slice(&runs.stdout).unwrap();
+        assert_eq!(runs.as_array().map(Vec::len), Some(1), "{runs}");
+        assert_eq!(runs[0]["name"], "metrics.example", "{runs}");
     }
 }
 

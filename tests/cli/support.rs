@@ -79,6 +79,78 @@ impl Sandbox {
     }
 }
 
+/// Runs a command that must succeed: the test fails with the command and
+/// its stderr unless it exits 0. Gives its whole output.
+pub trait Succeeds {
+    fn succeeds(&mut self) -> std::process::Output;
+}
+
+impl Succeeds for std::process::Command {
+    #[track_caller]
+    fn succeeds(&mut self) -> std::process::Output {
+        succeeded(self.output(), self)
+    }
+}
+
+impl Succeeds for Command {
+    #[track_caller]
+    fn succeeds(&mut self) -> std::process::Output {
+        succeeded(self.output(), self)
+    }
+}
+
+#[track_caller]
+fn succeeded(
+    output: std::io::Result<std::process::Output>,
+    command: &dyn std::fmt::Debug,
+) -> std::process::Output {
+    let output = output.expect("prof runs");
+    assert!(
+        output.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+impl Sandbox {
+    /// `prof ARGS`, which must succeed: its stdout.
+    #[track_caller]
+    pub fn stdout(&self, args: &[&str]) -> String {
+        String::from_utf8(self.prof().args(args).succeeds().stdout).expect("UTF-8 on stdout")
+    }
+
+    /// `prof ARGS`, which must succeed: its stdout as JSON.
+    #[track_caller]
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.stdout(args)).expect("JSON on stdout")
+    }
+
+    /// `prof ARGS`, whatever its exit: (code, stdout, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let output = self.prof().args(args).output().expect("prof runs");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8(output.stdout).expect("UTF-8 on stdout"),
+            String::from_utf8(output.stderr).expect("UTF-8 on stderr"),
+        )
+    }
+
+    /// The one value `sql` returns.
+    pub fn count(&self, sql: &str) -> i64 {
+        self.conn()
+            .query_row(sql, [], |row| row.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+}
+
+/// A metrics file bundled with the project, in `data/`.
+pub fn bundled(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name)
+}
+
 /// Where the real metrics files sit: `../shared/data`, beside the checkout.
 fn shared_data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
@@ -157,30 +229,70 @@ pub fn dump(db: &Path) -> String {
         return "<no database>".into();
     }
     let conn = rusqlite::Connection::open(db).unwrap();
-    let mut tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |row| row.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    tables.retain(|t| !t.starts_with("sqlite_"));
     let mut out = String::new();
-    for table in tables {
-        let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-        let columns = statement.column_count();
-        let mut rows: Vec<String> = statement
-            .query_map([], |row| {
-                let cells: Vec<String> = (0..columns)
-                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
-                    .collect();
-                Ok(cells.join("|"))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        rows.sort();
+    for table in tables(&conn) {
+        let rows = table_rows(&conn, &format!("SELECT * FROM \"{table}\""), []);
         out.push_str(&format!("## {table}\n{}\n", rows.join("\n")));
     }
     out
+}
+
+/// Every row that belongs to run `run_id`, as text: its `runs` row and its
+/// rows in every table with a `run_id` column. Equal dumps mean the run is
+/// unchanged, whatever other runs came or went.
+pub fn run_dump(db: &Path, run_id: i64) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut out = format!(
+        "## runs\n{}\n",
+        table_rows(&conn, "SELECT * FROM runs WHERE id = ?1", [run_id]).join("\n")
+    );
+    for table in tables(&conn) {
+        let has_run_id: bool = conn
+            .query_row(
+                "SELECT COUNT(*) > 0 FROM pragma_table_info(?1) WHERE name = 'run_id'",
+                [&table],
+                |row| row.get(0),
+            )
+            .unwrap();
+        if has_run_id {
+            let sql = format!("SELECT * FROM \"{table}\" WHERE run_id = ?1");
+            let rows = table_rows(&conn, &sql, [run_id]);
+            out.push_str(&format!("## {table}\n{}\n", rows.join("\n")));
+        }
+    }
+    out
+}
+
+/// The database's own tables, by name.
+fn tables(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut tables = rows(
+        conn,
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+        [],
+        |row| row.get::<_, String>(0),
+    );
+    tables.retain(|t| !t.starts_with("sqlite_"));
+    tables
+}
+
+/// The rows `sql` returns, each as its cells joined by `|`, sorted.
+fn table_rows(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Vec<String> {
+    let mut statement = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let columns = statement.column_count();
+    let mut rows: Vec<String> = statement
+        .query_map(params, |row| {
+            let cells: Vec<String> = (0..columns)
+                .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                .collect();
+            Ok(cells.join("|"))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows.sort();
+    rows
 }

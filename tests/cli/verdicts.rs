@@ -106,24 +106,13 @@ fn history_of(main: &[Head], head: Head) -> (Sandbox, Vec<i64>) {
     (sandbox, ids)
 }
 
-fn run(sandbox: &Sandbox, args: &[&str]) -> (i32, String, String) {
-    let output = sandbox.prof().args(args).output().unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
 const HEAD: &str = "abababab";
 
 #[test]
 fn a_slower_leaf_fails_the_gate_with_its_evidence() {
     let (sandbox, _) = history(Head::LeafSlower);
-    let (code, stdout, stderr) = run(
-        &sandbox,
-        &["report", "--commit", HEAD, "--fail-on", "regression"],
-    );
+    let (code, stdout, stderr) =
+        sandbox.run(&["report", "--commit", HEAD, "--fail-on", "regression"]);
     assert_eq!(code, 1, "{stdout}\n{stderr}");
     let row = stdout
         .lines()
@@ -135,16 +124,13 @@ fn a_slower_leaf_fails_the_gate_with_its_evidence() {
     assert!(stderr.contains("regression"), "{stderr}");
     // JSON carries the same verdict with its numbers.
     let out = sandbox.path("out");
-    let (code, _, _) = run(
-        &sandbox,
-        &[
-            "report",
-            "--commit",
-            HEAD,
-            "--out-dir",
-            out.to_str().unwrap(),
-        ],
-    );
+    let (code, _, _) = sandbox.run(&[
+        "report",
+        "--commit",
+        HEAD,
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "without --fail-on the gate stays open");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("verdicts.json")).unwrap()).unwrap();
@@ -175,18 +161,12 @@ fn a_slower_leaf_fails_the_gate_with_its_evidence() {
 #[test]
 fn noise_passes_and_one_more_cycle_is_an_exact_change() {
     let (sandbox, _) = history(Head::Noise);
-    let (code, stdout, _) = run(
-        &sandbox,
-        &["report", "--commit", HEAD, "--fail-on", "changed"],
-    );
+    let (code, stdout, _) = sandbox.run(&["report", "--commit", HEAD, "--fail-on", "changed"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("No regressions in "), "{stdout}");
 
     let (sandbox, head) = history(Head::OneMoreCycle);
-    let (code, stdout, _) = run(
-        &sandbox,
-        &["report", "--commit", HEAD, "--fail-on", "regression"],
-    );
+    let (code, stdout, _) = sandbox.run(&["report", "--commit", HEAD, "--fail-on", "regression"]);
     assert_eq!(code, 0, "an exact change is not a regression: {stdout}");
     let row = stdout
         .lines()
@@ -197,13 +177,10 @@ fn noise_passes_and_one_more_cycle_is_an_exact_change() {
         row.contains("| 6,000,000 → 6,000,001 |") && row.ends_with("| exact |"),
         "{row}"
     );
-    let (code, _, stderr) = run(
-        &sandbox,
-        &["report", "--commit", HEAD, "--fail-on", "changed"],
-    );
+    let (code, _, stderr) = sandbox.run(&["report", "--commit", HEAD, "--fail-on", "changed"]);
     assert_eq!(code, 1, "{stderr}");
     // check: the head against its own branch, which has no history.
-    let (code, _, stderr) = run(&sandbox, &["check", &head.to_string()]);
+    let (code, _, stderr) = sandbox.run(&["check", &head.to_string()]);
     assert_eq!(code, 0);
     assert!(
         stderr.contains("no earlier run on its branch pr"),
@@ -214,7 +191,7 @@ fn noise_passes_and_one_more_cycle_is_an_exact_change() {
 #[test]
 fn compare_and_check_judge_against_main() {
     let (sandbox, head) = history(Head::LeafSlower);
-    let (code, stdout, _) = run(&sandbox, &["compare", "fib@main", &head.to_string()]);
+    let (code, stdout, _) = sandbox.run(&["compare", "fib@main", &head.to_string()]);
     assert_eq!(code, 0);
     assert!(stdout.contains("### Regressions\n"), "{stdout}");
     assert!(
@@ -222,10 +199,10 @@ fn compare_and_check_judge_against_main() {
         "{stdout}"
     );
     // A pair without enough history before the base gets no verdicts.
-    let (_, stdout, _) = run(&sandbox, &["compare", "1", "2"]);
+    let (_, stdout, _) = sandbox.run(&["compare", "1", "2"]);
     assert!(!stdout.contains("### Regressions"), "{stdout}");
     // check of the last main run: judged against the 30 before it.
-    let (code, stdout, _) = run(&sandbox, &["check", "fib@main", "--format", "json"]);
+    let (code, stdout, _) = sandbox.run(&["check", "fib@main", "--format", "json"]);
     assert_eq!(code, 0);
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["all"][0]["metric"], "serial_s");
@@ -261,7 +238,7 @@ fn bad_verdict_flags_are_one_line_errors() {
         ] {
             let mut args = command.clone();
             args.extend([flag, value]);
-            let (code, stdout, stderr) = run(&sandbox, &args);
+            let (code, stdout, stderr) = sandbox.run(&args);
             assert_eq!(code, 2, "{args:?}");
             assert!(stdout.is_empty());
             assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -276,16 +253,13 @@ fn bad_verdict_flags_are_one_line_errors() {
 /// The leaf proving series' verdict in `report`'s JSON.
 fn leaf_verdict(sandbox: &Sandbox, dir: &str) -> serde_json::Value {
     let out = sandbox.path(dir);
-    let (code, _, stderr) = run(
-        sandbox,
-        &[
-            "report",
-            "--commit",
-            HEAD,
-            "--out-dir",
-            out.to_str().unwrap(),
-        ],
-    );
+    let (code, _, stderr) = sandbox.run(&[
+        "report",
+        "--commit",
+        HEAD,
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{stderr}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("verdicts.json")).unwrap()).unwrap();
@@ -347,9 +321,6 @@ fn an_acknowledged_shift_resets_the_baseline() {
     assert_eq!(after["method"], "no_history", "{after}");
     assert_eq!(after["n"], 1);
     assert_eq!(after["outcome"], "unchanged", "{after}");
-    let (code, _, _) = run(
-        &sandbox,
-        &["report", "--commit", HEAD, "--fail-on", "regression"],
-    );
+    let (code, _, _) = sandbox.run(&["report", "--commit", HEAD, "--fail-on", "regression"]);
     assert_eq!(code, 0, "the PR no longer fails");
 }

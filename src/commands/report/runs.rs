@@ -129,7 +129,10 @@ fn one_commit(conn: &Connection, db_path: &Path, prefix: &str, flag: &str) -> Re
         many => Err(Error::usage(format!(
             "{flag} {prefix} is ambiguous: {} (use more characters)",
             many.iter()
-                .map(|(sha, n)| format!("{sha} ({n} runs)"))
+                .map(|(sha, n)| format!(
+                    "{sha} ({})",
+                    crate::render::text::plural(*n as u64, "run")
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),

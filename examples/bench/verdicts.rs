@@ -6,16 +6,24 @@
 //!
 //! Ingesting 10,000 files would take the harness an hour, so each
 //! benchmark's reth run is ingested once and its stored aggregates
-//! (`group_stats_store`, `run_proofs_store`) are copied in SQL for the other
+//! (`group_stats_store`, `group_proof_time_store`, `run_proofs_store`) are copied in SQL for the other
 //! runs, each value moved by a deterministic ±1 %: the rows a real ingest
 //! would store, which is all a verdict reads.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::{Measured, db_bytes, measure, mib, ms, prof_cmd, remove_db, row};
+use crate::measure::{db_bytes, measure, mib, ms, prof_cmd, remove_db, repeat_command, row};
 
-pub fn verdicts(prof: &Path, dir: &Path, copies: &[PathBuf], runs: usize) -> Result<(), String> {
+/// The verdicts rows over `history` runs per benchmark, each measured
+/// `runs` times.
+pub fn rows(
+    prof: &Path,
+    dir: &Path,
+    copies: &[PathBuf],
+    history: usize,
+    runs: usize,
+) -> Result<(), String> {
     let db = dir.join("verdicts.db");
     remove_db(&db);
     let start = Instant::now();
@@ -35,47 +43,52 @@ pub fn verdicts(prof: &Path, dir: &Path, copies: &[PathBuf], runs: usize) -> Res
         }
         seeds.push(benchmark as i64 * 2 + 1);
     }
-    copy_history(&db, &seeds, runs).map_err(|e| e.to_string())?;
+    copy_history(&db, &seeds, history).map_err(|e| e.to_string())?;
     for (benchmark, copy) in copies.iter().enumerate() {
         measure(
             prof_cmd(prof, &db)
                 .args(["ingest", "--name", &format!("reth-{benchmark}")])
                 .args(["--commit", "feedface", "--branch", "pr"])
-                .args(["--time", "2030-01-01T00:00:00Z", "--force"])
+                // After the copied history (a minute a run), and in the
+                // past: ingest refuses times ahead of now.
+                .args(["--time", "2026-03-01T00:00:00Z", "--force"])
                 .arg(copy),
         )?;
     }
     println!(
-        "| verdict history of {} × {runs} runs built | {} | | {} database |",
+        "| verdict history of {} × {history} runs built | {} | | {} database |",
         copies.len(),
         ms(start.elapsed()),
         mib(db_bytes(&db))
     );
-    let best = |args: &[&str]| -> Result<Measured, String> {
-        let mut best: Option<Measured> = None;
-        for _ in 0..5 {
-            let m = measure(prof_cmd(prof, &db).args(args))?;
-            if best.as_ref().is_none_or(|b| m.wall < b.wall) {
-                best = Some(m);
-            }
-        }
-        Ok(best.expect("five runs"))
+    let report = |base_branch: &'static str| {
+        repeat_command(runs, || {
+            let mut command = prof_cmd(prof, &db);
+            command.args([
+                "report",
+                "--commit",
+                "feedface",
+                "--base-branch",
+                base_branch,
+            ]);
+            command
+        })
     };
-    let without = best(&["report", "--commit", "feedface", "--base-branch", "solo"])?;
+    let without = report("solo")?;
     row(
         "`prof report` of 10 benchmarks whose base branch has one run (no history to read)",
         &without,
-        "best of 5",
+        "",
     );
-    let with = best(&["report", "--commit", "feedface", "--base-branch", "main"])?;
+    let with = report("main")?;
     row(
         &format!(
-            "`prof report` of 10 benchmarks with verdicts from {runs}-run histories (30-run windows)"
+            "`prof report` of 10 benchmarks with verdicts from {history}-run histories (30-run windows)"
         ),
         &with,
         &format!(
-            "best of 5; verdicts add {}",
-            ms(with.wall.saturating_sub(without.wall))
+            "verdicts add {} (medians)",
+            ms(with.median().wall.saturating_sub(without.median().wall))
         ),
     );
     Ok(())
@@ -102,9 +115,20 @@ fn copy_history(db: &Path, seeds: &[i64], runs: usize) -> rusqlite::Result<()> {
             let noise = "(1 + ((abs(?2 * 2654435761 + length(metric) * 40503 + unicode(metric) * 97) % 2001) - 1000) / 100000.0)";
             tx.execute(
                 &format!(
-                    "INSERT INTO group_stats_store (run_id, group_name, metric, count, sum, min, max, phase)
-                     SELECT ?3, group_name, metric, count, sum * {noise}, min * {noise}, max * {noise}, phase
+                    "INSERT INTO group_stats_store (run_id, group_name, weight, metric, count, sum, min, max, phase)
+                     SELECT ?3, group_name, weight, metric, count, sum * {noise}, min * {noise}, max * {noise}, phase
                      FROM group_stats_store WHERE run_id = ?1"
+                ),
+                [seed, k, id],
+            )?;
+            let noise = noise.replace("metric", "group_name");
+            tx.execute(
+                &format!(
+                    "INSERT INTO group_proof_time_store (run_id, group_name, weight, serial_ms, parallel_ms,
+                                                         estimated, app_serial_ms)
+                     SELECT ?3, group_name, weight, serial_ms * {noise}, parallel_ms * {noise},
+                            estimated, app_serial_ms * {noise}
+                     FROM group_proof_time_store WHERE run_id = ?1"
                 ),
                 [seed, k, id],
             )?;

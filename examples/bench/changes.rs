@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{Measured, measure, prof_cmd, remove_db, row};
+use crate::measure::{Spread, measure, prof_cmd, remove_db, repeat_command, row};
 
 /// Deterministic noise (splitmix64), so every harness run stores the same.
 struct Noise(u64);
@@ -83,7 +83,8 @@ fn write_runs(
         .collect()
 }
 
-pub fn rows(prof: &Path, dir: &Path) -> Result<(), String> {
+/// Both histories and their `prof changes` rows, each measured `runs` times.
+pub fn rows(prof: &Path, dir: &Path, runs: usize) -> Result<(), String> {
     let work = dir.join("changes");
     fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let mut noise = Noise(12);
@@ -122,11 +123,11 @@ pub fn rows(prof: &Path, dir: &Path) -> Result<(), String> {
             let _ = fs::remove_file(file);
         }
     }
-    let all = best(prof, &db, &["changes", "--format", "json"])?;
+    let all = spread(prof, &db, &["changes", "--format", "json"], runs)?;
     row(
         "`prof changes` over 10 benchmarks × 1,000 runs on main, every headline series (200)",
         &all,
-        "target < 2 s; best of 3",
+        "target < 2 s",
     );
 
     // One series of 10,000 runs: 100 calls of 100 files.
@@ -153,7 +154,7 @@ pub fn rows(prof: &Path, dir: &Path) -> Result<(), String> {
             let _ = fs::remove_file(file);
         }
     }
-    let one = best(
+    let one = spread(
         prof,
         &long,
         &[
@@ -165,23 +166,22 @@ pub fn rows(prof: &Path, dir: &Path) -> Result<(), String> {
             "--metric",
             "stark_prove_excluding_trace_time_ms",
         ],
+        runs,
     )?;
     row(
         "`prof changes` of one series of 10,000 runs",
         &one,
-        "target < 1 s; best of 3",
+        "target < 1 s",
     );
     let _ = fs::remove_dir(&work);
     Ok(())
 }
 
-fn best(prof: &Path, db: &Path, args: &[&str]) -> Result<Measured, String> {
-    let mut best: Option<Measured> = None;
-    for _ in 0..3 {
-        let m = measure(prof_cmd(prof, db).args(args))?;
-        if best.as_ref().is_none_or(|b| m.wall < b.wall) {
-            best = Some(m);
-        }
-    }
-    Ok(best.expect("three runs"))
+/// `prof ARGS` on `db`, measured `runs` times.
+fn spread(prof: &Path, db: &Path, args: &[&str], runs: usize) -> Result<Spread, String> {
+    repeat_command(runs, || {
+        let mut command = prof_cmd(prof, db);
+        command.args(args);
+        command
+    })
 }
