@@ -37,7 +37,7 @@ pub(super) fn map_file(path: &Path) -> Result<Mmap> {
 }
 
 fn open_metrics_file(path: &Path) -> Result<File> {
-    let file = File::open(path).map_err(|e| {
+    let cannot_read = |e: std::io::Error| {
         let hint = match e.kind() {
             std::io::ErrorKind::NotFound => "check the path",
             std::io::ErrorKind::PermissionDenied => "check the file's permissions",
@@ -47,10 +47,10 @@ fn open_metrics_file(path: &Path) -> Result<File> {
             path,
             format!("cannot read: {} ({hint})", error::io_reason(&e)),
         )
-    })?;
-    let metadata = file
-        .metadata()
-        .map_err(|e| Error::input(path, format!("cannot read: {}", error::io_reason(&e))))?;
+    };
+    // The type is checked before the file is opened: opening a FIFO blocks
+    // until a writer comes, which may be never.
+    let metadata = std::fs::metadata(path).map_err(cannot_read)?;
     if metadata.is_dir() {
         return Err(Error::input(
             path,
@@ -63,7 +63,7 @@ fn open_metrics_file(path: &Path) -> Result<File> {
             "is not a regular file (prof maps its input into memory; save a pipe's output to a file first)",
         ));
     }
-    Ok(file)
+    File::open(path).map_err(cannot_read)
 }
 
 /// Drops the mapping's pages before the batch's first string: the parser

@@ -365,6 +365,13 @@ fn bad_inputs_fail_cleanly_and_change_nothing() {
             "{name}: the database is unchanged"
         );
     }
+    // A FIFO with no writer: opening it would block forever.
+    let fifo = sandbox.path("pipe.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
     for (path, expected) in [
         (
             sandbox.path("missing.json"),
@@ -374,11 +381,13 @@ fn bad_inputs_fail_cleanly_and_change_nothing() {
             sandbox.dir.path().to_path_buf(),
             "is a directory, not a metrics file",
         ),
+        (fifo.clone(), "is not a regular file"),
     ] {
         sandbox
             .prof()
             .arg("ingest")
             .arg(&path)
+            .timeout(std::time::Duration::from_secs(30))
             .assert()
             .code(2)
             .stderr(predicate::str::starts_with(format!(
