@@ -148,9 +148,10 @@ pub struct TrendArgs {
     #[arg(long)]
     pub branch: Option<String>,
 
-    /// Which statistic of the metric per run.
-    #[arg(long, value_enum, default_value = "sum")]
-    pub stat: TrendStat,
+    /// Which statistic of the metric per run [default: sum]; a run total
+    /// (`serial_s`, `parallel_s`) has one value per run and takes none.
+    #[arg(long, value_enum)]
+    pub stat: Option<TrendStat>,
 
     /// Only the newest N runs.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
@@ -287,7 +288,7 @@ pub struct ChangesArgs {
     pub branch: String,
 
     /// Only the N newest change points of each benchmark.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub last: Option<u32>,
 
     /// Significance level of the t-test that keeps a change point.

@@ -37,7 +37,7 @@ pub struct ReportCmdArgs {
 
     /// Exit 1 when a benchmark's serial or parallel total, or a headline
     /// time metric of any group, got slower by more than PCT percent.
-    #[arg(long, value_name = "PCT")]
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
     pub fail_above: Option<f64>,
 
     /// Exit 1 when a benchmark that has a baseline has no run at the head
@@ -59,7 +59,12 @@ pub struct ReportCmdArgs {
     pub format: crate::render::SummaryFormat,
     /// "Recent shifts on the base branch" lists change points this far back
     /// from the newest head run: Nd, Nh or Nw.
-    #[arg(long, value_name = "AGE", default_value = "14d")]
+    #[arg(
+        long,
+        value_name = "AGE",
+        default_value = "14d",
+        allow_hyphen_values = true
+    )]
     pub since: String,
 
     #[command(flatten)]
@@ -79,11 +84,11 @@ pub struct ReportCmdArgs {
 #[derive(Clone, Copy, Debug, Args)]
 pub struct ProverArgs {
     /// GPUs for the bounded-parallel estimate.
-    #[arg(long, default_value_t = DEFAULT_NUM_DEVICES, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    #[arg(long, default_value_t = DEFAULT_NUM_DEVICES, value_parser = clap::value_parser!(u32).range(1..=65536), allow_negative_numbers = true)]
     pub num_devices: u32,
 
     /// Proofs each GPU runs at once.
-    #[arg(long, default_value_t = DEFAULT_PROOFS_PER_DEVICE, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, default_value_t = DEFAULT_PROOFS_PER_DEVICE, value_parser = clap::value_parser!(u32).range(1..=1024), allow_negative_numbers = true)]
     pub proofs_per_device: u32,
 }
 

@@ -19,6 +19,15 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
     let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
     let (name, series) = match RunTotal::from_name(&args.metric) {
         Some(total) => {
+            if let Some(stat) = args.stat {
+                return Err(Error::usage(format!(
+                    "`{}` is one value per run; drop --stat {}",
+                    args.metric,
+                    clap::ValueEnum::to_possible_value(&stat)
+                        .map(|v| v.get_name().to_string())
+                        .unwrap_or_default()
+                )));
+            }
             if let Some(group) = &args.group {
                 return Err(Error::usage(format!(
                     "`{}` is a run's total over every group; drop --group {group}",
@@ -48,7 +57,7 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
             let series = TrendSeries::Metric {
                 group,
                 metric: args.metric.clone(),
-                stat: args.stat.into(),
+                stat: args.stat.unwrap_or(crate::cli::TrendStat::Sum).into(),
             };
             (name, series)
         }

@@ -111,7 +111,7 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
                 path,
                 format!(
                     "the database has schema version {version} and this prof reads {latest} \
-                     (run `prof migrate` to upgrade it; reading commands never change it)"
+                     (run `prof migrate` to upgrade it; only `ingest`, `legacy` and `migrate` change a database's schema)"
                 ),
             ));
         }

@@ -77,6 +77,12 @@ impl VerdictOptions {
                 "--min-history {min_history}: give 2 or more runs, e.g. 5"
             ));
         }
+        if min_history > window {
+            return Err(format!(
+                "--min-history {min_history} is more than --window {window}: no window could \
+                 ever hold enough history (raise --window or lower --min-history)"
+            ));
+        }
         Ok(VerdictOptions {
             window: window as usize,
             alpha,

@@ -152,7 +152,10 @@ impl Exporter for Plain {
                 ]);
             }
         }
-        let bounded = format!("parallel, {} provers (s)", totals.provers);
+        let bounded = format!(
+            "parallel, {} (s)",
+            crate::render::text::plural(totals.provers as u64, "prover")
+        );
         out += "\n";
         out += &layout(
             &["proof time", "serial (s)", "parallel (s)", &bounded],
