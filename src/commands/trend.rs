@@ -48,7 +48,7 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
             let series = TrendSeries::Metric {
                 group,
                 metric: args.metric.clone(),
-                stat: args.stat.into(),
+                stat: args.stat,
             };
             (name, series)
         }
