@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::model::TrendStat;
+
 mod reports;
 mod verdicts;
 pub use reports::{
@@ -166,24 +168,21 @@ pub struct TrendArgs {
     pub templates: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum TrendStat {
-    Sum,
-    Avg,
-    Max,
-    Min,
-    Count,
-}
+/// `--stat` takes the model's statistics by their column names; the impl
+/// lives here so clap stays out of the model.
+impl clap::ValueEnum for TrendStat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            TrendStat::Sum,
+            TrendStat::Avg,
+            TrendStat::Max,
+            TrendStat::Min,
+            TrendStat::Count,
+        ]
+    }
 
-impl From<TrendStat> for crate::model::TrendStat {
-    fn from(stat: TrendStat) -> Self {
-        match stat {
-            TrendStat::Sum => Self::Sum,
-            TrendStat::Avg => Self::Avg,
-            TrendStat::Max => Self::Max,
-            TrendStat::Min => Self::Min,
-            TrendStat::Count => Self::Count,
-        }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.column()))
     }
 }
 

@@ -69,7 +69,7 @@ pub fn ingest_file(conn: &mut Connection, path: &Path, options: &IngestOptions) 
     ingest_files(conn, &[path.to_path_buf()], options, |_, result| {
         outcome = Some(result)
     });
-    outcome.expect("one file, one outcome")
+    outcome.unwrap_or_else(|| Err(Error::internal("ingest gave no outcome for its one file")))
 }
 
 /// Ingests every file in order, each in its own transaction, and hands each

@@ -143,7 +143,7 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<RunRow, ResolveError> {
         reference.back,
     )?;
     match older {
-        Some(id) => Ok(queries::run(conn, id)?.expect("the id was just read")),
+        Some(id) => read_back(conn, id),
         None => Err(ResolveError::Unknown(format!(
             "`{text}`: {} has fewer than {}{} before run {}",
             start.name,
@@ -164,6 +164,16 @@ pub fn resolve_run(conn: &Connection, reference: &str) -> crate::error::Result<R
             _ => Error::Query(detail),
         },
         other => Error::usage(other),
+    })
+}
+
+/// The run a lookup just found. Each query reads its own snapshot, so a
+/// `prof rm` in between can take it away: a database matter, not a bug.
+fn read_back(conn: &Connection, id: i64) -> Result<RunRow, ResolveError> {
+    queries::run(conn, id)?.ok_or_else(|| {
+        ResolveError::Database(format!(
+            "run {id} was removed by another process while it was looked up (run the command again)"
+        ))
     })
 }
 
@@ -192,14 +202,8 @@ fn resolve_at(
         commits.retain(|(sha, _)| sha == rev);
     }
     match (by_branch, commits.as_slice()) {
-        (Some(id), []) => Ok((
-            queries::run(conn, id)?.expect("the id was just read"),
-            Some(rev.to_string()),
-        )),
-        (None, [(_, id)]) => Ok((
-            queries::run(conn, *id)?.expect("the id was just read"),
-            None,
-        )),
+        (Some(id), []) => Ok((read_back(conn, id)?, Some(rev.to_string()))),
+        (None, [(_, id)]) => Ok((read_back(conn, *id)?, None)),
         (None, []) => {
             if queries::list_runs(conn, Some(name), 1)?.is_empty() {
                 return Err(unknown_name(conn, name)?);

@@ -160,15 +160,17 @@ pub fn load(conn: &Connection, db_path: &Path, query: &ChangesQuery<'_>) -> Resu
 
 /// `report`'s "Recent shifts on the base branch": the change points of the
 /// reported benchmarks' headline series on `--base-branch` whose new level
-/// began within `--since` of the newest head run (so the same database
-/// gives the same report on any day). Empty when there are none.
+/// began within `age` (`--since`, checked by [`parse_age`]) of the newest
+/// head run (so the same database gives the same report on any day). Empty
+/// when there are none.
 pub fn recent_shifts(
     conn: &Connection,
     db_path: &Path,
-    args: &crate::cli::ReportCmdArgs,
+    base_branch: &str,
+    age: jiff::SignedDuration,
+    templates: Option<&Path>,
     heads: &[crate::model::RunRow],
 ) -> Result<String> {
-    let age = parse_age(&args.since)?;
     let Some(newest) = heads.iter().map(|h| h.created_at.as_str()).max() else {
         return Ok(String::new());
     };
@@ -182,10 +184,10 @@ pub fn recent_shifts(
     let mut names: Vec<String> = heads.iter().map(|h| h.name.clone()).collect();
     names.sort();
     names.dedup();
-    let mut shifts = empty_like(&args.base_branch);
+    let mut shifts = empty_like(base_branch);
     for name in &names {
         let query = ChangesQuery {
-            branch: &args.base_branch,
+            branch: base_branch,
             name: Some(name),
             group: None,
             selection: SeriesSelection::Headline,
@@ -200,7 +202,7 @@ pub fn recent_shifts(
     if shifts.benchmarks.iter().all(|b| b.changes.is_empty()) {
         return Ok(String::new());
     }
-    let text = markdown::render_recent_shifts(&shifts, &since, args.templates.as_deref())?;
+    let text = markdown::render_recent_shifts(&shifts, &since, templates)?;
     Ok(format!("\n{text}"))
 }
 

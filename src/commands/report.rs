@@ -32,6 +32,8 @@ struct ReportRequest {
     /// The commit prefix of the head runs.
     commit: String,
     threshold: Option<Threshold>,
+    /// How far back "Recent shifts on the base branch" looks (`--since`).
+    since: jiff::SignedDuration,
     verdicts: VerdictOptions,
     report: ReportOptions,
 }
@@ -60,6 +62,7 @@ impl ReportRequest {
             None => None,
         };
         let verdicts = verdicts::options(&args.verdicts, args.fail_above)?;
+        let since = super::changes::parse_age(&args.since)?;
         if commit.trim().is_empty() {
             return Err(Error::usage(
                 "--commit is empty: give the commit whose runs to report",
@@ -76,6 +79,7 @@ impl ReportRequest {
         Ok(ReportRequest {
             commit,
             threshold,
+            since,
             verdicts,
             report: args.provers.apply(ReportOptions {
                 metrics: MetricSelection::Headline,
@@ -110,7 +114,14 @@ pub fn run(cli: &Cli, args: &ReportCmdArgs) -> Result<ExitCode> {
         &conn, &db_path, args, &request, &collected, &files, &section,
     )?;
     let text = markdown::render_verdicts(&section, args.templates.as_deref())?
-        + &super::changes::recent_shifts(&conn, &db_path, args, &collected.heads)?
+        + &super::changes::recent_shifts(
+            &conn,
+            &db_path,
+            &args.base_branch,
+            request.since,
+            args.templates.as_deref(),
+            &collected.heads,
+        )?
         + &markdown::render_summary(&summary, args.templates.as_deref())?;
 
     match &args.out_dir {

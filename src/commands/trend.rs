@@ -57,7 +57,7 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
             let series = TrendSeries::Metric {
                 group,
                 metric: args.metric.clone(),
-                stat: args.stat.unwrap_or(crate::cli::TrendStat::Sum).into(),
+                stat: args.stat.unwrap_or(crate::model::TrendStat::Sum),
             };
             (name, series)
         }
