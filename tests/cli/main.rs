@@ -16,6 +16,7 @@ mod history;
 mod identity;
 mod ingest;
 mod properties;
+mod refusals;
 mod reliability;
 mod report;
 mod run_records;

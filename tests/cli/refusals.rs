@@ -1,0 +1,45 @@
+//! Flags that cannot mean anything useful are refused in one line, exit 2,
+//! with the database untouched, rather than giving an answer that misleads.
+
+use crate::support::{Sandbox, bundled, dump};
+
+fn refused(sandbox: &Sandbox, args: &[&str], expected: &str) {
+    let before = dump(&sandbox.db());
+    let output = sandbox.prof().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
+    assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    assert_eq!(dump(&sandbox.db()), before, "{args:?} changed the database");
+}
+
+#[test]
+fn flags_without_a_useful_meaning_are_refused() {
+    let sandbox = Sandbox::new();
+    let file = bundled("fibonacci.base.json");
+    sandbox.ingest(
+        &file,
+        &["--name", "fib", "--commit", "aaaa111", "--branch", "main"],
+    );
+    refused(
+        &sandbox,
+        &["trend", "serial_s", "--stat", "count"],
+        "is one value per run; drop --stat count",
+    );
+    refused(&sandbox, &["changes", "--last", "0"], "0 is not in 1..");
+    refused(
+        &sandbox,
+        &["report", "--commit", "aaaa111", "--window", "3"],
+        "--min-history 5 is more than --window 3",
+    );
+    refused(
+        &sandbox,
+        &["report", "--commit", "aaaa111", "--fail-above", "-5"],
+        "--fail-above -5: give a percentage of 0 or more",
+    );
+    refused(
+        &sandbox,
+        &["show", "fib", "--proofs-per-device", "-1"],
+        "-1 is not in 1..=1024",
+    );
+}
