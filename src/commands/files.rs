@@ -41,6 +41,19 @@ pub fn write_report_files(
     files: &ReportFiles,
     templates: Option<&Path>,
 ) -> Result<()> {
+    for (name, text) in render_report_files(report, files, templates)? {
+        write_file(&dir.join(name), &text)?;
+    }
+    Ok(())
+}
+
+/// One report's files rendered, by file name, main file first: rendering
+/// every report before writing any means a template error writes nothing.
+pub fn render_report_files(
+    report: &mut Report,
+    files: &ReportFiles,
+    templates: Option<&Path>,
+) -> Result<Vec<(String, String)>> {
     if let Some(gpu) = &mut report.gpu_memory {
         gpu.svg_file = Some(files.memory_svg.clone());
     }
@@ -49,15 +62,15 @@ pub fn write_report_files(
         detailed_file: Some(files.detailed.clone()),
     }
     .render(report)?;
-    write_file(&dir.join(&files.main), &rendered.main)?;
-    for (attachment, text) in &rendered.attachments {
+    let mut out = vec![(files.main.clone(), rendered.main)];
+    for (attachment, text) in rendered.attachments {
         let name = match attachment {
             Attachment::Detailed => &files.detailed,
             Attachment::MemorySvg => &files.memory_svg,
         };
-        write_file(&dir.join(name), text)?;
+        out.push((name.clone(), text));
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Writes through a temporary file in the same directory, so a reader never

@@ -23,7 +23,7 @@ use crate::report::verdict_section::VerdictSection;
 
 mod runs;
 
-use super::files::{append, check_templates_dir, write_file, write_report_files};
+use super::files::{append, check_templates_dir, render_report_files, write_file};
 use super::{print, verdicts};
 use runs::{Collected, collect, missing};
 
@@ -207,18 +207,26 @@ impl OutDir<'_> {
         section: &VerdictSection,
     ) -> Result<()> {
         let dir = self.dir;
-        std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, &e))?;
-        write_file(&dir.join(file_names::SUMMARY_FILE), summary_text)?;
+        // Everything is rendered before anything is written: a template
+        // error leaves no summary linking to reports that were never made.
         let mut benchmarks = bmf::Benchmarks::new();
-        let reports = collected
-            .reports
-            .iter_mut()
-            .zip(files)
-            .zip(&collected.heads);
-        for ((report, files), head) in reports {
+        let mut rendered = Vec::with_capacity(collected.reports.len());
+        for (report, files) in collected.reports.iter_mut().zip(files) {
             bmf::add_report(&mut benchmarks, &report.name.clone(), report);
-            write_report_files(report, dir, files, self.args.templates.as_deref())?;
-            if !self.args.no_flamegraphs {
+            rendered.push(render_report_files(
+                report,
+                files,
+                self.args.templates.as_deref(),
+            )?);
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, &e))?;
+        for report_files in &rendered {
+            for (name, text) in report_files {
+                write_file(&dir.join(name), text)?;
+            }
+        }
+        if !self.args.no_flamegraphs {
+            for (files, head) in files.iter().zip(&collected.heads) {
                 let path = dir.join(&files.main);
                 crate::flame::write::link_from_markdown(self.conn, head, dir, &path, self.db_path)?;
             }
@@ -228,6 +236,7 @@ impl OutDir<'_> {
             &dir.join(file_names::VERDICTS_FILE),
             &verdicts::to_json(section),
         )?;
+        write_file(&dir.join(file_names::SUMMARY_FILE), summary_text)?;
         crate::note!(
             "{}: summary.md, bmf.json, verdicts.json and {}",
             dir.display(),

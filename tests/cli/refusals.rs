@@ -43,3 +43,42 @@ fn flags_without_a_useful_meaning_are_refused() {
         "-1 is not in 1..=1024",
     );
 }
+
+#[test]
+fn a_report_whose_template_fails_writes_no_file() {
+    let sandbox = Sandbox::new();
+    for (file, commit) in [
+        ("fibonacci.base.json", "aaaa111"),
+        ("fibonacci.head.json", "bbbb222"),
+    ] {
+        sandbox.ingest(
+            &bundled(file),
+            &["--name", "fib", "--commit", commit, "--branch", "main"],
+        );
+    }
+    let templates = sandbox.path("tp");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("compare.md.j2"), "{{ report.nmae }}\n").unwrap();
+    let out = sandbox.path("out");
+    let output = sandbox
+        .prof()
+        .args([
+            "report",
+            "--commit",
+            "bbbb222",
+            "--no-flamegraphs",
+            "--templates",
+        ])
+        .arg(&templates)
+        .arg("--out-dir")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("compare.md.j2"), "{stderr}");
+    let written: Vec<_> = std::fs::read_dir(&out)
+        .map(|entries| entries.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(written.is_empty(), "a failed report wrote {written:?}");
+}
