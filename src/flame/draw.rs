@@ -18,14 +18,16 @@ pub struct Title<'a> {
 
 fn options(title: &Title<'_>) -> Options<'static> {
     let mut options = Options::default();
+    let visible = |text: &str| crate::render::terminal::xml_safe(text).into_owned();
+    let (benchmark, group) = (visible(title.benchmark), visible(title.group));
     options.title = match title.base_commit {
         Some(base) => format!(
-            "{} · {} · {} · {base} → {}",
-            title.benchmark, title.group, title.weight, title.commit
+            "{benchmark} · {group} · {} · {base} → {}",
+            title.weight, title.commit
         ),
         None => format!(
-            "{} · {} · {} · {}",
-            title.benchmark, title.group, title.weight, title.commit
+            "{benchmark} · {group} · {} · {}",
+            title.weight, title.commit
         ),
     };
     options.count_name = title.weight.to_string();
@@ -37,9 +39,15 @@ fn options(title: &Title<'_>) -> Options<'static> {
 /// A flamegraph of `lines` (sorted `stack weight` lines, not empty).
 pub fn flamegraph(title: &Title<'_>, lines: &[String]) -> std::io::Result<String> {
     let mut svg = Vec::new();
+    // Frames are label values: control characters in them would make the
+    // SVG ill-formed, so they are drawn escaped (the .folded file keeps them).
+    let visible: Vec<std::borrow::Cow<'_, str>> = lines
+        .iter()
+        .map(|line| crate::render::terminal::xml_safe(line))
+        .collect();
     flamegraph::from_lines(
         &mut options(title),
-        lines.iter().map(String::as_str),
+        visible.iter().map(|line| line.as_ref()),
         &mut svg,
     )?;
     Ok(String::from_utf8(svg).expect("inferno writes UTF-8"))

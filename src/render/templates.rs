@@ -183,6 +183,10 @@ pub fn environment(overrides: Option<&Path>, items: usize) -> Environment<'stati
     env.add_filter("md", |value: Value| text::escape(&value_text(&value)));
     env.add_filter("code", |value: Value| text::code(&value_text(&value)));
     env.add_filter("pct", crate::report::cell::format_pct);
+    // Control characters escaped for XML (the GPU memory chart's title).
+    env.add_filter("visible", |text: String| {
+        crate::render::terminal::xml_safe(&text).into_owned()
+    });
     env.add_filter("pvalue", crate::report::changes::format_p_value);
     env
 }

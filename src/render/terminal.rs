@@ -39,6 +39,26 @@ fn needs_escape(ch: char) -> bool {
     ch.is_control() || matches!(ch, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// `text` fit for XML and HTML: the control characters XML 1.0 cannot hold
+/// even as character references (C0 but tab, newline and carriage return)
+/// are written as `\x1b`-style escapes, so a name with an ESC byte cannot
+/// make an SVG or a page ill-formed. Markup in `text` is left alone.
+pub fn xml_safe(text: &str) -> Cow<'_, str> {
+    let invalid = |c: char| (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r');
+    if !text.chars().any(invalid) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        if invalid(ch) {
+            let _ = write!(out, "\\x{:02x}", ch as u32);
+        } else {
+            out.push(ch);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Writes one line to stderr with its control characters escaped.
 pub fn stderr_line(line: &str) {
     eprintln!("{}", escape(line));
@@ -57,6 +77,12 @@ macro_rules! note {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_safe_text_keeps_markup_and_whitespace_and_escapes_other_controls() {
+        assert_eq!(xml_safe("<b>a\tb\n</b>"), "<b>a\tb\n</b>");
+        assert_eq!(xml_safe("y\x1b[31m\x01"), "y\\x1b[31m\\x01");
+    }
 
     #[test]
     fn control_characters_are_escaped_and_plain_text_is_untouched() {

@@ -81,6 +81,20 @@ pub fn environment() -> Environment<'static> {
             AutoEscape::None
         }
     });
+    // Names are user data: control characters in them are printed escaped,
+    // so no page or chart becomes ill-formed XML or HTML.
+    env.set_formatter(|out, state, value| match value.as_str() {
+        Some(text) if crate::render::terminal::xml_safe(text) != text => {
+            let visible = crate::render::terminal::xml_safe(text).into_owned();
+            let visible = if value.is_safe() {
+                Value::from_safe_string(visible)
+            } else {
+                Value::from(visible)
+            };
+            minijinja::escape_formatter(out, state, &visible)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    });
     for (name, text) in SITE_TEMPLATES {
         env.add_template(name, text)
             .expect("the embedded site templates parse");
@@ -131,8 +145,10 @@ pub fn markdown_to_html(markdown: &str) -> String {
     // Alignment comes from the stylesheet: a style on every cell would make
     // ten thousand run pages a third larger. Label text cannot hold these
     // attributes: its quotes were escaped.
-    out.replace(" style=\"text-align: right\"", "")
-        .replace(" style=\"text-align: left\"", "")
+    let out = out
+        .replace(" style=\"text-align: right\"", "")
+        .replace(" style=\"text-align: left\"", "");
+    crate::render::terminal::xml_safe(&out).into_owned()
 }
 
 /// The collapsed Markdown list of a run's flamegraphs in `dir` (relative to

@@ -268,3 +268,46 @@ fn bad_arguments_are_one_line_and_write_nothing() {
     let empty = build_site(&sandbox, &sandbox.path("none"), &["--branch", "nope"]);
     assert!(empty.contains("no runs on branch nope"), "{empty}");
 }
+
+#[test]
+fn control_characters_in_names_leave_every_page_and_svg_well_formed() {
+    let sandbox = Sandbox::new();
+    let name = "y\u{1b}[31m\u{1}";
+    for (file, commit) in [
+        ("fibonacci.base.json", "aaa1"),
+        ("fibonacci.head.json", "bbb2"),
+    ] {
+        sandbox.ingest(
+            &bundled(file),
+            &["--commit", commit, "--branch", "main", "--name", name],
+        );
+    }
+    let dir = sandbox.path("site");
+    build_site(&sandbox, &dir, &[]);
+    check_site(&dir);
+    let report = sandbox.path("report");
+    sandbox
+        .prof()
+        .args(["report", "--commit", "bbb2", "--out-dir"])
+        .arg(&report)
+        .assert()
+        .success();
+    let svgs: Vec<PathBuf> = walk(&report)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .collect();
+    assert!(svgs.len() > 1, "flamegraphs and the memory chart: {svgs:?}");
+    for path in svgs.iter().chain(walk(&dir).iter()) {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c as u32) < 0x20 && !"\t\n\r".contains(c)),
+            "{} holds a raw control character",
+            path.display()
+        );
+        if path.extension().is_some_and(|e| e == "svg") {
+            xml_ok(&text, &path.display().to_string());
+        }
+    }
+}
