@@ -144,6 +144,20 @@ impl Sandbox {
     }
 }
 
+/// A refusal as the project's errors make it: exit 2, one line on stderr
+/// that contains `expected`. Gives that line.
+#[track_caller]
+pub fn refused(output: &std::process::Output, expected: &str) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.contains(expected),
+        "expected {expected:?} in {stderr}"
+    );
+    stderr
+}
+
 /// A metrics file bundled with the project, in `data/`.
 pub fn bundled(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
