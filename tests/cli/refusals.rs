@@ -3,13 +3,10 @@
 
 use crate::support::{Sandbox, bundled, dump};
 
+/// `args` is refused with `expected` in its one line, the database as it was.
 fn refused(sandbox: &Sandbox, args: &[&str], expected: &str) {
     let before = dump(&sandbox.db());
-    let output = sandbox.prof().args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
-    assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    crate::support::refused(&sandbox.prof().args(args).output().unwrap(), expected);
     assert_eq!(dump(&sandbox.db()), before, "{args:?} changed the database");
 }
 
