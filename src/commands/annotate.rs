@@ -45,9 +45,13 @@ pub fn exclude(cli: &Cli, args: &ExcludeArgs) -> Result<ExitCode> {
         }
     } else {
         let reason = reason.expect("clap requires --reason without --undo");
+        let earlier = annotations::exclusion_reason(&conn, run.id).map_err(sql)?;
         annotations::exclude(&conn, run.id, reason, &stamp).map_err(sql)?;
+        let replaced = earlier
+            .map(|earlier| format!(" (replacing the earlier reason: {earlier})"))
+            .unwrap_or_default();
         crate::note!(
-            "prof: {label} excluded by {}: {reason} (undo with `prof exclude {} --undo`)",
+            "prof: {label} excluded by {}: {reason}{replaced} (undo with `prof exclude {} --undo`)",
             stamp.by,
             run.id
         );
@@ -118,9 +122,12 @@ pub fn ack(cli: &Cli, args: &AckArgs) -> Result<ExitCode> {
         reason: reason.to_string(),
         stamp,
     };
-    let id = annotations::ack(&conn, &ack).map_err(sql)?;
+    let (id, verb) = match annotations::ack(&conn, &ack).map_err(sql)? {
+        annotations::Acked::New(id) => (id, "acknowledged"),
+        annotations::Acked::Replaced(id) => (id, "replaced the reason of the ack of"),
+    };
     crate::note!(
-        "prof: acknowledged {} at {} (ack {id}, by {}): {reason}",
+        "prof: {verb} {} at {} (ack {id}, by {}): {reason}",
         series_id(&ack.name, &ack.group_name, &ack.metric),
         short(&ack.commit_sha),
         ack.stamp.by

@@ -62,7 +62,39 @@ pub fn unexclude(conn: &Connection, run_id: i64) -> rusqlite::Result<bool> {
 }
 
 /// Records an acknowledged shift; returns its id.
-pub fn ack(conn: &Connection, ack: &Ack) -> rusqlite::Result<i64> {
+pub fn ack(conn: &Connection, ack: &Ack) -> rusqlite::Result<Acked> {
+    use rusqlite::OptionalExtension;
+    // One ack per series and commit: acknowledging it again replaces the
+    // reason instead of stacking copies that `annotations` would list.
+    let existing: Option<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM series_acks
+             WHERE name = ?1 AND group_name = ?2 AND metric = ?3 AND stat = ?4
+               AND commit_sha = ?5",
+        )?
+        .query_row(
+            rusqlite::params![
+                ack.name,
+                ack.group_name,
+                ack.metric,
+                ack.stat,
+                ack.commit_sha
+            ],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing {
+        conn.prepare_cached(
+            "UPDATE series_acks SET reason = ?2, created_by = ?3, created_at = ?4 WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            id,
+            ack.reason,
+            ack.stamp.by,
+            ack.stamp.at
+        ])?;
+        return Ok(Acked::Replaced(id));
+    }
     conn.prepare_cached(
         "INSERT INTO series_acks (name, group_name, metric, stat, commit_sha, reason,
                                   created_by, created_at)
@@ -78,7 +110,14 @@ pub fn ack(conn: &Connection, ack: &Ack) -> rusqlite::Result<i64> {
         ack.stamp.by,
         ack.stamp.at
     ])?;
-    Ok(conn.last_insert_rowid())
+    Ok(Acked::New(conn.last_insert_rowid()))
+}
+
+/// What [`ack`] did: a new ack, or a new reason for the one already there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Acked {
+    New(i64),
+    Replaced(i64),
 }
 
 /// The full commits of benchmark `name`'s runs that start with `prefix`.

@@ -163,10 +163,20 @@ fn exclusions_and_acks_are_stored_survive_a_reingest_and_show() {
     );
     sandbox
         .prof()
-        .args(["ack", &series, "--reason", "new prover, slower by design"])
+        .args(["ack", &series, "--reason", "a first reason"])
         .env("GITHUB_ACTOR", "octocat")
         .assert()
         .success();
+    // The same series and commit again: one ack with the new reason, not two.
+    sandbox
+        .prof()
+        .args(["ack", &series, "--reason", "new prover, slower by design"])
+        .env("GITHUB_ACTOR", "octocat")
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "replaced the reason of the ack of",
+        ));
 
     // A re-ingest of a stored file adds nothing and keeps the annotations.
     let file = sandbox.path(&format!("run{}.json", STEP - 1));
