@@ -21,6 +21,10 @@ pub struct RunRow {
     pub estimated: bool,
     pub runs_at_commit: usize,
     pub meta: BTreeMap<String, String>,
+    /// Why the run is left out of baselines and change detection
+    /// (`prof exclude`), if it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<String>,
 }
 
 /// A row of `group_stats`.

@@ -36,8 +36,9 @@ fn runs_table(runs: &[crate::model::RunRow]) -> String {
         .iter()
         .map(|run| {
             let mark = if run.estimated { "*" } else { "" };
+            let excluded = if run.excluded.is_some() { "x" } else { "" };
             vec![
-                run.id.to_string(),
+                format!("{}{excluded}", run.id),
                 run.name.clone(),
                 run.commit_sha
                     .as_deref()
@@ -59,6 +60,9 @@ fn runs_table(runs: &[crate::model::RunRow]) -> String {
     let mut out = plain::table(&header, &rows, |column| right.contains(&column));
     if runs.iter().any(|run| run.estimated) {
         out.push_str("* includes a group estimated from its components\n");
+    }
+    if runs.iter().any(|run| run.excluded.is_some()) {
+        out.push_str("x excluded from baselines and change detection (see `prof annotations`)\n");
     }
     out
 }

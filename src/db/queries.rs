@@ -32,6 +32,7 @@ fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
         estimated: false,
         runs_at_commit: 1,
         meta: Default::default(),
+        excluded: None,
     })
 }
 
@@ -52,6 +53,7 @@ fn with_totals(conn: &Connection, mut run: RunRow) -> rusqlite::Result<RunRow> {
     run.parallel_s = parallel;
     run.estimated = estimated;
     run.meta = super::lookup::run_meta(conn, run.id)?;
+    run.excluded = super::annotations::exclusion_reason(conn, run.id)?;
     if let Some(commit) = &run.commit_sha {
         run.runs_at_commit = super::lookup::runs_at_commit(conn, &run.name, commit)?.len();
     }

@@ -92,6 +92,7 @@ fn run_info(run: &RunRow) -> RunInfo {
         created_at: run.created_at.clone(),
         runs_at_commit: run.runs_at_commit,
         meta: run.meta.clone(),
+        excluded: run.excluded.clone(),
     }
 }
 

@@ -35,6 +35,9 @@ pub struct RunInfo {
     pub runs_at_commit: usize,
     /// The run's `--meta` pairs, by key.
     pub meta: std::collections::BTreeMap<String, String>,
+    /// Why the run is left out of history (`prof exclude`), if it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<String>,
 }
 
 /// A comparison of `head` against `base` (or a single run when `base` is

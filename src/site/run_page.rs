@@ -40,6 +40,7 @@ pub fn run_page(
         estimated: false,
         runs_at_commit: 1,
         meta: Default::default(),
+        excluded: None,
     };
     let head_row = row(run);
     let base_row = base.map(row);

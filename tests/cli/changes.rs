@@ -202,6 +202,27 @@ fn exclusions_and_acks_are_stored_survive_a_reingest_and_show() {
         stored,
         vec![(run_before_step, "noisy box".into(), "ci".into())]
     );
+    // Outputs that show the run say it is excluded, and why.
+    let listed = sandbox.json(&["runs", "--format", "json"]);
+    let excluded: Vec<&serde_json::Value> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|run| run.get("excluded").is_some())
+        .collect();
+    assert_eq!(excluded.len(), 1, "{listed}");
+    assert_eq!(excluded[0]["id"], run_before_step);
+    assert_eq!(excluded[0]["excluded"], "noisy box");
+    let table = sandbox.stdout(&["runs"]);
+    assert!(
+        table.contains(&format!("{run_before_step}x ")) && table.contains("x excluded from"),
+        "{table}"
+    );
+    let shown = sandbox.stdout(&["show", &run_before_step.to_string()]);
+    assert!(
+        shown.contains("**excluded** from history: noisy box"),
+        "{shown}"
+    );
     let acks: Vec<(String, String, String, String)> = rows(
         &sandbox.conn(),
         "SELECT group_name, metric, commit_sha, created_by FROM series_acks",
