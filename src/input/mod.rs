@@ -128,7 +128,7 @@ fn describe(error: &serde_json::Error) -> ParseError {
         ),
         Category::Syntax if message.starts_with("number out of range") => (
             format!("a number too large for a 64-bit float: {message}"),
-            "write it as a string (\"1e999\") to store it as infinite, or fix the producer",
+            "fix the producer (a metrics file, not BMF, may hold it as a string, \"1e999\", stored as infinite)",
         ),
         Category::Syntax => (
             format!("not valid JSON: {message}"),
