@@ -10,6 +10,8 @@
 //!
 //! Every command runs as a child process, so peak RSS is the child's own
 //! (from `wait4`). `--size 100M --history 50` makes a quick smoke run.
+//! `--only site` runs just the site rows, and `--prof PATH` times another
+//! build of prof (the same rows before and after a change).
 //! `--only verdicts` runs only the verdicts rows (`--verdict-runs N` runs of
 //! history per benchmark, default 1,000); `--only changes` only the
 //! `prof changes` rows.
@@ -46,6 +48,11 @@ struct Options {
     scale: usize,
     /// Only the history-size rows.
     only_scale: bool,
+    /// `--only site`: just the `prof site` rows.
+    only_site: bool,
+    /// `--prof PATH`: time this `prof` binary instead of the sibling one
+    /// (another build of prof, to compare before and after a change).
+    prof: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -58,7 +65,7 @@ fn main() -> ExitCode {
         Err(message) => {
             eprintln!("bench: {message}");
             eprintln!(
-                "usage: bench [--size 1G] [--history 1000] [--scale 5000] [--only-scale] [--dir /tmp/prof-bench]"
+                "usage: bench [--size 1G] [--history 1000] [--scale 5000] [--only-scale] [--only verdicts|changes|site] [--site-runs 1000] [--prof PATH] [--dir /tmp/prof-bench]"
             );
             return ExitCode::from(2);
         }
@@ -83,6 +90,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         only_changes: false,
         scale: 5000,
         only_scale: false,
+        only_site: false,
+        prof: None,
     };
     let mut args = args.iter();
     while let Some(flag) = args.next() {
@@ -97,12 +106,14 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--only" => match value()?.as_str() {
                 "verdicts" => options.only_verdicts = true,
                 "changes" => options.only_changes = true,
-                _ => return Err("--only takes: verdicts or changes".into()),
+                "site" => options.only_site = true,
+                _ => return Err("--only takes: verdicts, changes or site".into()),
             },
             "--history" => {
                 options.history = value()?.parse().map_err(|_| "--history takes a number")?
             }
             "--dir" => options.dir = PathBuf::from(value()?),
+            "--prof" => options.prof = Some(PathBuf::from(value()?)),
             "--scale" => options.scale = value()?.parse().map_err(|_| "--scale takes a number")?,
             "--only-scale" => options.only_scale = true,
             "--site-runs" => {
@@ -134,7 +145,10 @@ fn sibling(name: &str) -> Result<PathBuf, String> {
 }
 
 fn run(options: &Options) -> Result<(), String> {
-    let prof = sibling("prof")?;
+    let prof = match &options.prof {
+        Some(path) => path.clone(),
+        None => sibling("prof")?,
+    };
     if options.only_changes {
         fs::create_dir_all(&options.dir).map_err(|e| e.to_string())?;
         println!("| what | wall | peak RSS | notes |");
@@ -149,6 +163,11 @@ fn run(options: &Options) -> Result<(), String> {
         println!("|---|---:|---:|---|");
         let copies = reth_copies(dir)?;
         return bench_verdicts::verdicts(&prof, dir, &copies, options.verdict_runs);
+    }
+    if options.only_site {
+        println!("| what | wall | peak RSS | notes |");
+        println!("|---|---:|---:|---|");
+        return site(&prof, dir, options.site_runs);
     }
     if options.only_scale {
         println!("| what | wall | peak RSS | notes |");
