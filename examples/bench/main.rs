@@ -14,7 +14,8 @@
 //! `--size 100M --history 50` makes a quick smoke run.
 //! `--only verdicts` runs only the verdicts rows (`--verdict-runs N` runs of
 //! history per benchmark, default 1,000); `--only changes` only the
-//! `prof changes` rows.
+//! `prof changes` rows; `--only site` only the site rows. `--prof PATH`
+//! times another build of prof on the same rows (before and after a change).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -44,6 +45,10 @@ struct Options {
     only_scale: bool,
     /// How many times each row is measured.
     runs: usize,
+    /// `--only site`: just the `prof site` rows.
+    only_site: bool,
+    /// `--prof PATH`: time this binary instead of the sibling `prof`.
+    prof: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -56,7 +61,7 @@ fn main() -> ExitCode {
         Err(message) => {
             eprintln!("bench: {message}");
             eprintln!(
-                "usage: bench [--size 1G] [--history 1000] [--runs 3] [--scale 5000] [--only-scale] [--dir /tmp/prof-bench]"
+                "usage: bench [--size 1G] [--history 1000] [--runs 3] [--scale 5000] [--only-scale] [--only verdicts|changes|site] [--site-runs 1000] [--prof PATH] [--dir /tmp/prof-bench]"
             );
             return ExitCode::from(2);
         }
@@ -81,6 +86,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         only_changes: false,
         scale: 5000,
         only_scale: false,
+        only_site: false,
+        prof: None,
         runs: 3,
     };
     let mut args = args.iter();
@@ -96,12 +103,14 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--only" => match value()?.as_str() {
                 "verdicts" => options.only_verdicts = true,
                 "changes" => options.only_changes = true,
-                _ => return Err("--only takes: verdicts or changes".into()),
+                "site" => options.only_site = true,
+                _ => return Err("--only takes: verdicts, changes or site".into()),
             },
             "--history" => {
                 options.history = value()?.parse().map_err(|_| "--history takes a number")?
             }
             "--dir" => options.dir = PathBuf::from(value()?),
+            "--prof" => options.prof = Some(PathBuf::from(value()?)),
             "--scale" => options.scale = value()?.parse().map_err(|_| "--scale takes a number")?,
             "--only-scale" => options.only_scale = true,
             "--runs" => match value()?.parse() {
@@ -137,7 +146,10 @@ fn sibling(name: &str) -> Result<PathBuf, String> {
 }
 
 fn run(options: &Options) -> Result<(), String> {
-    let prof = sibling("prof")?;
+    let prof = match &options.prof {
+        Some(path) => path.clone(),
+        None => sibling("prof")?,
+    };
     let (dir, runs) = (&options.dir, options.runs);
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     header(runs);
@@ -150,6 +162,9 @@ fn run(options: &Options) -> Result<(), String> {
     }
     if options.only_scale {
         return history::scale_rows(&prof, dir, options.scale, runs);
+    }
+    if options.only_site {
+        return site::rows(&prof, dir, options.site_runs, runs);
     }
     let generate = sibling("generate")?;
     let base = dir.join("big.base.json");

@@ -5,10 +5,9 @@
 use std::process::ExitCode;
 
 use crate::cli::{CheckArgs, CheckFormat, Cli, FailOn};
-use crate::db::{self, Access, queries};
-use crate::error::{self, Result};
+use crate::db::{self, Access};
+use crate::error::Result;
 use crate::render::markdown;
-use crate::report::build::{self, ReportOptions};
 use crate::report::verdict_section::VerdictSection;
 
 use super::{print, verdicts};
@@ -18,16 +17,9 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
     let options = verdicts::options(&args.verdicts, args.fail_above)?;
     let db_path = cli.db_path();
     let conn = db::open(&db_path, Access::ReadOnly)?;
-    let sql = |e: rusqlite::Error| error::sqlite(&db_path, &e);
     let head = resolve_run(&conn, &args.run)?;
-    let base = match &head.branch {
-        Some(branch) => {
-            queries::newest_run_on_branch_before_run(&conn, &head.name, branch, head.id)
-                .map_err(sql)?
-        }
-        None => None,
-    };
-    if base.is_none() {
+    let section = verdicts::check_run(&conn, &db_path, &head, &options)?;
+    if section.is_none() {
         crate::note!(
             "prof: note: run {} ({}) has no earlier run on its branch{}: no verdicts",
             head.id,
@@ -38,21 +30,10 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
                 .unwrap_or_default()
         );
     }
-    let report_options = ReportOptions {
-        details: false,
-        ..ReportOptions::default()
+    let section = match section {
+        Some(section) => section,
+        None => VerdictSection::new(&[], options),
     };
-    let mut report = build::build(&conn, base.as_ref(), &head, &report_options).map_err(sql)?;
-    let section = verdicts::judge(
-        &conn,
-        &db_path,
-        vec![verdicts::Judged {
-            report: &mut report,
-            head: &head,
-            base: base.as_ref(),
-        }],
-        &options,
-    )?;
     match args.format {
         CheckFormat::Md => print(&markdown::render_check(&section, &head.name, None)?)?,
         CheckFormat::Json => print(&verdicts::to_json(&section))?,

@@ -52,8 +52,15 @@ pub fn run(cli: &Cli, args: &SiteArgs) -> Result<ExitCode> {
         );
     }
     let mut site = SiteDir::open(dir)?;
-    let history =
+    let mut history =
         History::read(&conn, &args.branch, args.last, &mut site.proof_times).map_err(sql)?;
+    crate::site::markers::fill(
+        &conn,
+        &db_path,
+        &args.branch,
+        &mut history.benchmarks,
+        &mut site.marks,
+    )?;
     let env = environment();
     let fingerprint = crate::site::templates::fingerprint();
     site.put("site.css", &render_page(&env, "site/site.css.j2", &(), "")?)?;

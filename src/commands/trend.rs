@@ -97,9 +97,18 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
         let reason = crate::db::annotations::exclusion_reason(&conn, point.run_id).map_err(sql)?;
         excluded.push(reason.is_some());
     }
+    // A counter's series is exact (issue 11), whichever statistic is shown.
+    let counter = match &series {
+        TrendSeries::Metric { group, metric, .. } => {
+            let ids: Vec<i64> = points.iter().map(|p| p.run_id).collect();
+            series::counter_at_every_run(&conn, &ids, group, metric).map_err(sql)?
+        }
+        TrendSeries::Total(_) => false,
+    };
     crate::report::changes::mark_trend(
         &mut trend,
         &excluded,
+        counter,
         &crate::stats::changepoint::Options::default(),
     );
     let text = match args.format {

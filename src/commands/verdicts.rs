@@ -7,9 +7,11 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use crate::cli::VerdictArgs;
+use crate::db::queries;
 use crate::error::{self, Error, Result};
 use crate::model::RunRow;
 use crate::report::Report;
+use crate::report::build::{self, ReportOptions};
 use crate::report::verdict::{self, VerdictOptions};
 use crate::report::verdict_load;
 use crate::report::verdict_section::VerdictSection;
@@ -60,6 +62,43 @@ pub fn judge(
         }
     }
     Ok(VerdictSection::new(&verdicts, *options))
+}
+
+/// `prof check`'s verdicts of `head`: judged against its own branch's
+/// history, the window ending at the newest run of its benchmark on its
+/// branch ordered before it. `None` when there is no such run (the site's
+/// index asks the same of each benchmark's newest run).
+pub fn check_run(
+    conn: &Connection,
+    db_path: &Path,
+    head: &RunRow,
+    options: &VerdictOptions,
+) -> Result<Option<VerdictSection>> {
+    let sql = |e: rusqlite::Error| error::sqlite(db_path, &e);
+    let base = match &head.branch {
+        Some(branch) => queries::newest_run_on_branch_before_run(conn, &head.name, branch, head.id)
+            .map_err(sql)?,
+        None => None,
+    };
+    let Some(base) = base else {
+        return Ok(None);
+    };
+    let report_options = ReportOptions {
+        details: false,
+        ..ReportOptions::default()
+    };
+    let mut report = build::build(conn, Some(&base), head, &report_options).map_err(sql)?;
+    let section = judge(
+        conn,
+        db_path,
+        vec![Judged {
+            report: &mut report,
+            head,
+            base: Some(&base),
+        }],
+        options,
+    )?;
+    Ok(Some(section))
 }
 
 /// The verdicts of a report as pretty JSON (`verdicts.json`).

@@ -35,6 +35,9 @@ pub struct HistoryValue {
     pub group_name: String,
     pub metric: String,
     pub value: f64,
+    /// Every sample of the metric in the group is a counter (stored `kind`
+    /// 0, migration V7).
+    pub counter: bool,
 }
 
 /// The runs of the branch (filtered by name), ordered by benchmark, then
@@ -74,7 +77,7 @@ pub fn history_values(
         .metrics
         .map(|list| serde_json::to_string(list).expect("strings serialise"));
     let mut statement = conn.prepare_cached(
-        "SELECT r.id, r.name, s.group_name, s.metric, s.sum
+        "SELECT r.id, r.name, s.group_name, s.metric, s.sum, s.kind = 0
          FROM runs AS r
          JOIN group_stats_store AS s ON s.run_id = r.id
          WHERE r.branch = ?1 AND (?2 IS NULL OR r.name = ?2)
@@ -93,6 +96,7 @@ pub fn history_values(
                     group_name: row.get(2)?,
                     metric: row.get(3)?,
                     value: row.get(4)?,
+                    counter: row.get(5)?,
                 })
             },
         )?

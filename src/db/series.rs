@@ -2,7 +2,7 @@
 //! metric, and one series (a statistic of a group's metric, or a run total)
 //! of one benchmark on one branch, for `prof trend`.
 
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::model::{RunTotal, SeriesPoint, TrendSeries, TrendStat};
 
@@ -39,7 +39,6 @@ pub fn newest_series_branch(
     name: &str,
     series: &TrendSeries,
 ) -> rusqlite::Result<Option<Option<String>>> {
-    use rusqlite::OptionalExtension;
     match series {
         TrendSeries::Metric { group, metric, .. } => conn
             .prepare_cached(
@@ -153,4 +152,26 @@ pub fn benchmark_names(conn: &Connection, name: Option<&str>) -> rusqlite::Resul
     )?;
     let rows = statement.query_map([name], |row| row.get(0))?;
     rows.collect()
+}
+
+/// Whether `metric` is a counter in `group` at every one of `run_ids`
+/// (stored `kind` 0, migration V7): one primary-key lookup per run.
+pub fn counter_at_every_run(
+    conn: &Connection,
+    run_ids: &[i64],
+    group: &str,
+    metric: &str,
+) -> rusqlite::Result<bool> {
+    let mut statement = conn.prepare_cached(
+        "SELECT kind FROM group_stats_store WHERE run_id = ?1 AND group_name = ?2 AND metric = ?3",
+    )?;
+    for &run_id in run_ids {
+        let kind: Option<i64> = statement
+            .query_row(rusqlite::params![run_id, group, metric], |row| row.get(0))
+            .optional()?;
+        if kind != Some(0) {
+            return Ok(false);
+        }
+    }
+    Ok(!run_ids.is_empty())
 }

@@ -109,15 +109,22 @@ pub fn series_values(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<Ser
         .collect()
 }
 
-/// The names of the metrics that are counters in run `run_id`.
-pub fn counter_metrics(conn: &Connection, run_id: i64) -> rusqlite::Result<BTreeSet<String>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT m.name FROM metric_names AS m
-         WHERE m.id IN (SELECT DISTINCT s.metric_id FROM samples AS s
-                        WHERE s.run_id = ?1 AND s.kind = 0)",
-    )?;
-    statement.query_map([run_id], |row| row.get(0))?.collect()
+/// The (group, metric) pairs that are counters in run `run_id`: every
+/// sample of the metric in the group is a counter (`kind` 0 in the stored
+/// statistics, migration V7). A range of the stored statistics' primary
+/// key, never the run's samples.
+pub fn counter_series(
+    conn: &Connection,
+    run_id: i64,
+) -> rusqlite::Result<BTreeSet<(String, String)>> {
+    let mut statement = conn.prepare_cached(COUNTERS_SQL)?;
+    statement
+        .query_map([run_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect()
 }
+
+const COUNTERS_SQL: &str = "SELECT group_name, metric FROM group_stats_store
+     WHERE run_id = ?1 AND kind = 0";
 
 /// The acknowledged shifts of benchmark `name`'s series, each located at the
 /// first run of the benchmark at the acknowledged commit. Acks whose commit
@@ -218,6 +225,35 @@ mod tests {
         assert!(
             !plan.contains("TEMP B-TREE"),
             "no sort of the history: {plan}"
+        );
+    }
+
+    #[test]
+    fn counters_are_read_from_the_stored_statistics_by_key() {
+        let conn = crate::db::open_in_memory();
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {COUNTERS_SQL}"))
+            .unwrap()
+            .query_map([1], |row| row.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let plan = plan.join("\n");
+        assert!(plan.contains("SEARCH group_stats_store"), "{plan}");
+        assert!(!plan.contains("samples"), "{plan}");
+        let run = add_run(&conn, "fib", "a", "main", "2026-01-01T00:00:00Z");
+        conn.execute_batch(&format!(
+            "INSERT INTO group_stats_store (run_id, group_name, weight, metric, count, sum, min, max, kind)
+             VALUES ({run}, 'app', 0, 'main_cells_used', 1, 5, 5, 5, 0),
+                    ({run}, 'leaf', 1, 'main_cells_used', 2, 5, 2, 3, 1),
+                    ({run}, 'app', 0, 'total_proof_time_ms', 1, 9, 9, 9, 1)"
+        ))
+        .unwrap();
+        let counters = counter_series(&conn, run).unwrap();
+        assert_eq!(
+            counters.into_iter().collect::<Vec<_>>(),
+            vec![("app".to_string(), "main_cells_used".to_string())],
+            "a counter in one group, a gauge in another"
         );
     }
 

@@ -13,6 +13,7 @@ pub use outputs::{format_p_value, mark_trend, to_csv};
 use super::cell::Better;
 use crate::db::annotations::Ack;
 use crate::db::history::{HistoryRun, HistoryValue};
+use crate::stats;
 use crate::stats::changepoint::{self, Options};
 
 /// The metric names of the run totals, series of their own with no group.
@@ -125,6 +126,8 @@ struct Series<'a> {
     metric: &'a str,
     runs: Vec<&'a HistoryRun>,
     values: Vec<f64>,
+    /// The metric is a counter at every run of the series.
+    counter: bool,
 }
 
 pub fn build(input: &ChangesInput<'_>) -> Changes {
@@ -212,6 +215,7 @@ fn collect_series<'a>(
                     metric,
                     runs: Vec::new(),
                     values: Vec::new(),
+                    counter: false,
                 };
                 for run in &runs {
                     if let Some(&(serial, parallel)) = totals.get(&run.id) {
@@ -239,6 +243,7 @@ fn collect_series<'a>(
             metric: &first.metric,
             runs: Vec::new(),
             values: Vec::new(),
+            counter: true,
         };
         while end < values.len()
             && values[end].name == first.name
@@ -252,6 +257,7 @@ fn collect_series<'a>(
             {
                 series.runs.push(run);
                 series.values.push(value.value);
+                series.counter &= value.counter;
             }
             end += 1;
         }
@@ -270,9 +276,10 @@ struct Found {
     shift: changepoint::Shift,
 }
 
-/// Change points of one series, and whether it was read as exact.
+/// Change points of one series, and whether it was read as exact (issue
+/// 11's rule, the one verdicts use: [`stats::is_exact_history`]).
 fn detect(series: &Series<'_>, options: &Options) -> (Vec<Found>, bool) {
-    if changepoint::looks_exact(&series.values) {
+    if stats::is_exact_history(series.counter, &series.values, stats::MIN_EXACT_HISTORY) {
         let indices = changepoint::exact_change_points(&series.values);
         let found = indices
             .iter()

@@ -42,7 +42,7 @@ impl Default for VerdictOptions {
             window: 30,
             alpha: 0.001,
             min_change_pct: 1.0,
-            min_history: 5,
+            min_history: crate::stats::MIN_EXACT_HISTORY,
             fail_above_pct: 5.0,
         }
     }
@@ -313,8 +313,7 @@ fn judge_one(benchmark: &str, series: &SeriesHistory, options: &VerdictOptions) 
         upper: None,
         evidence: String::new(),
     };
-    let single_value = n > 0 && series.window.iter().all(|v| *v == series.window[0]);
-    if series.counter || (n >= options.min_history && single_value) {
+    if stats::is_exact(series.counter, &series.window, options.min_history) {
         verdict.outcome = if verdict.direction == Direction::Same {
             Outcome::Unchanged
         } else {

@@ -107,7 +107,7 @@ pub fn load(
     let base_values = base_values
         .as_ref()
         .or_else(|| history.iter().find(|r| r.id == base.id));
-    let counters = window::counter_metrics(conn, head.id)?;
+    let counters = window::counter_series(conn, head.id)?;
     // The latest acknowledged shift of each series: history before it is cut.
     let mut shifts: HashMap<(String, String, String), (String, i64)> = HashMap::new();
     for shift in window::ack_shifts(conn, &head.name)? {
@@ -137,7 +137,7 @@ pub fn load(
         };
         series.push(SeriesHistory {
             better: Better::for_metric(&key.1),
-            counter: !key.0.is_empty() && counters.contains(&key.1),
+            counter: counters.contains(&(key.0.clone(), key.1.clone())),
             heads: heads.iter().filter_map(|r| r.get(&key)).collect(),
             head: head_value,
             base: base_value,

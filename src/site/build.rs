@@ -37,6 +37,11 @@ pub struct BenchmarkHistory {
     pub metric_sums: BTreeMap<(String, String), HashMap<i64, f64>>,
     pub markers: Vec<Marker>,
     pub verdict: Option<String>,
+    pub open_shifts: usize,
+    /// A fingerprint of the benchmark's runs on the branch and which of
+    /// them are shown: with its annotations, what its marks follow from
+    /// ([`super::markers::key`]).
+    pub runs_key: String,
 }
 
 pub struct History {
@@ -86,10 +91,20 @@ impl History {
                     totals: HashMap::new(),
                     group_times: BTreeMap::new(),
                     metric_sums: BTreeMap::new(),
-                    markers: super::markers::for_benchmark(conn, &row.name, branch)?,
-                    verdict: super::markers::latest_verdict(conn, &row.name, branch)?,
+                    markers: Vec::new(),
+                    verdict: None,
+                    open_shifts: 0,
+                    runs_key: String::new(),
                 });
             }
+            let bench = benchmarks.last_mut().expect("pushed above");
+            bench.runs_key.push_str(&format!(
+                "{}:{}:{}:{};",
+                row.id,
+                row.created_at,
+                row.commit_sha.as_deref().unwrap_or(""),
+                shown.contains(&row.id)
+            ));
             if shown.contains(&row.id) {
                 let bench = benchmarks.last_mut().expect("pushed above");
                 // The key of a run page: what it is built from. Runs are
@@ -234,7 +249,8 @@ pub fn index_page(history: &History) -> IndexPage {
         .map(|bench| {
             let runs = runs_of(bench);
             let series = totals_series(bench);
-            let chart = chart::chart("proof time", "s", &runs, &series, &bench.markers, true);
+            let marks = markers_of(bench, &|m| m.group.is_empty());
+            let chart = chart::chart("proof time", "s", &runs, &series, &marks, true);
             let latest_run = runs.last().cloned();
             IndexRow {
                 name: bench.name.clone(),
@@ -246,6 +262,7 @@ pub fn index_page(history: &History) -> IndexPage {
                 serial_s: latest(&series[0].values),
                 parallel_s: latest(&series[1].values),
                 verdict: bench.verdict.clone(),
+                open_shifts: bench.open_shifts,
                 markers: bench.markers.clone(),
             }
         })
@@ -265,7 +282,7 @@ pub fn benchmark_page(history: &History, bench: &BenchmarkHistory) -> BenchmarkP
         "s",
         &runs,
         &totals_series(bench),
-        &bench.markers,
+        &markers_of(bench, &|m| m.group.is_empty()),
         false,
     )];
     let mut groups: Vec<(&String, i64)> = bench
@@ -297,12 +314,16 @@ pub fn benchmark_page(history: &History, bench: &BenchmarkHistory) -> BenchmarkP
                     values: pick(|t| t.1),
                 },
             ];
+            // The group's proof time is the series `total_proof_time_ms`.
+            let marks = markers_of(bench, &|m| {
+                m.metric.is_empty() || (m.group == *group && m.metric == "total_proof_time_ms")
+            });
             panels.push(chart::chart(
                 &format!("{group} · proof time"),
                 "s",
                 &runs,
                 &series,
-                &bench.markers,
+                &marks,
                 false,
             ));
         }
@@ -314,12 +335,15 @@ pub fn benchmark_page(history: &History, bench: &BenchmarkHistory) -> BenchmarkP
                 label: "sum".to_string(),
                 values: runs.iter().map(|r| sums.get(&r.id).copied()).collect(),
             }];
+            let marks = markers_of(bench, &|m| {
+                m.metric.is_empty() || (m.group == *group && m.metric == *metric)
+            });
             panels.push(chart::chart(
                 &format!("{group} · {metric}"),
                 unit_of(metric),
                 &runs,
                 &series,
-                &bench.markers,
+                &marks,
                 false,
             ));
         }
@@ -333,6 +357,12 @@ pub fn benchmark_page(history: &History, bench: &BenchmarkHistory) -> BenchmarkP
         recent: runs.iter().rev().take(20).cloned().collect(),
         markers: bench.markers.clone(),
     }
+}
+
+/// The benchmark's markers that `keep` draws on one chart: each chart marks
+/// its own series' shifts and every excluded run.
+fn markers_of(bench: &BenchmarkHistory, keep: &dyn Fn(&Marker) -> bool) -> Vec<Marker> {
+    bench.markers.iter().filter(|m| keep(m)).cloned().collect()
 }
 
 /// The unit a metric's name says it has.

@@ -4,8 +4,8 @@
 //! pages and [`write`] writes only the pages that changed.
 //!
 //! Verdicts (issue 11) and change points, excluded runs and acknowledged
-//! shifts (issue 12) arrive as [`Marker`]s and an optional verdict: the
-//! pages already draw them; [`markers`] returns none until those exist.
+//! shifts (issue 12) arrive as [`Marker`]s and a latest verdict, from
+//! [`markers`].
 
 pub mod build;
 pub mod chart;
@@ -14,7 +14,7 @@ pub mod run_page;
 pub mod templates;
 pub mod write;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::flame::write::Written;
 use chart::Chart;
@@ -32,11 +32,16 @@ pub struct SiteRun {
 
 /// Something to mark on a benchmark's charts at one run: a change point,
 /// an excluded run, an acknowledged shift with its reason.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Marker {
     pub run_id: i64,
     /// `change_point`, `excluded` or `acknowledged`: the CSS class it gets.
     pub kind: String,
+    /// The series it is about: `""` and `serial_s`/`parallel_s` for the
+    /// run totals, both `""` for the whole run (an exclusion), which every
+    /// chart of the benchmark marks.
+    pub group: String,
+    pub metric: String,
     pub label: String,
 }
 
@@ -60,8 +65,11 @@ pub struct IndexRow {
     pub latest_run_href: Option<String>,
     pub serial_s: Option<Latest>,
     pub parallel_s: Option<Latest>,
-    /// The latest verdict (issue 11); `None` until verdicts exist.
+    /// The verdict of the newest run against its branch's history, as
+    /// `prof check` gives it; `None` without an earlier run.
     pub verdict: Option<String>,
+    /// Change points that hold at the head and are not acknowledged.
+    pub open_shifts: usize,
     pub markers: Vec<Marker>,
 }
 

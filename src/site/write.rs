@@ -43,6 +43,11 @@ struct Manifest {
     /// costs a second, so a rebuild asks only for the new ones.
     #[serde(default)]
     proof_times: BTreeMap<i64, Vec<GroupTime>>,
+    /// Each benchmark's markers and verdict with the key they were
+    /// computed from (see `site::markers`): change detection and a verdict
+    /// per benchmark cost more than an incremental build may.
+    #[serde(default)]
+    marks: BTreeMap<String, crate::site::markers::Marks>,
 }
 
 /// The output directory and what is in it.
@@ -52,6 +57,8 @@ pub struct SiteDir {
     new: BTreeMap<String, Entry>,
     /// Proof times from the last build; the caller replaces them.
     pub proof_times: BTreeMap<i64, Vec<GroupTime>>,
+    /// Marks from the last build; the caller replaces them.
+    pub marks: BTreeMap<String, crate::site::markers::Marks>,
     pub written: usize,
     pub kept: usize,
 }
@@ -83,6 +90,7 @@ impl SiteDir {
             old: manifest.files,
             new: BTreeMap::new(),
             proof_times: manifest.proof_times,
+            marks: manifest.marks,
             written: 0,
             kept: 0,
         })
@@ -170,6 +178,7 @@ impl SiteDir {
             version: LAYOUT_VERSION,
             files: self.new,
             proof_times: self.proof_times,
+            marks: self.marks,
         };
         let text = serde_json::to_string(&manifest).expect("the manifest serialises");
         write_in(&self.root, MANIFEST, &text)?;

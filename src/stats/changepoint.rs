@@ -24,8 +24,9 @@
 //! (Otava passes population ones to a function that expects sample ones);
 //! `min_change` is the relative change from before to after.
 //!
-//! Exact series (counters, and values that repeat) need no statistics:
-//! every change of value is a change point ([`exact_change_points`]).
+//! Exact series (counters, and levels of a single value: see
+//! [`super::exact`]) need no statistics: every change of value is a change
+//! point ([`exact_change_points`]).
 
 use super::student_t::StudentT;
 
@@ -208,22 +209,6 @@ pub fn exact_change_points(series: &[f64]) -> Vec<usize> {
     (1..series.len())
         .filter(|&i| series[i] != series[i - 1])
         .collect()
-}
-
-/// The fewest points that can show a series is exact.
-pub const MIN_EXACT_EVIDENCE: usize = 5;
-
-/// Whether a series is exact: its values repeat (at least half of the
-/// steps from one point to the next change nothing), as counters and
-/// deterministic gauges do; measured times never repeat to the last digit.
-/// Fewer than [`MIN_EXACT_EVIDENCE`] points cannot tell (the same file
-/// stored twice repeats a time too).
-pub fn looks_exact(series: &[f64]) -> bool {
-    let steps = series.len().saturating_sub(1);
-    let repeats = (1..series.len())
-        .filter(|&i| series[i] == series[i - 1])
-        .count();
-    series.len() >= MIN_EXACT_EVIDENCE && 2 * repeats >= steps
 }
 
 /// Whether the shift `before → after` still holds at the head, whose level

@@ -9,6 +9,7 @@
 //! - `hypothesis`: the prediction-interval test for one new observation and
 //!   Welch's t-test.
 //! - `multiple`: Benjamini–Hochberg adjustment over many p-values.
+//! - `exact`: whether a series is exact (a counter, or one value).
 //! - `changepoint`: where a series's level shifted (E-divisive with a t-test).
 //!
 //! The special functions are written here rather than taken from `statrs`:
@@ -20,12 +21,14 @@
 
 pub mod changepoint;
 pub mod describe;
+pub mod exact;
 pub mod hypothesis;
 pub mod multiple;
 pub mod special;
 pub mod student_t;
 
 pub use describe::{mad_raw, mad_scaled, mean, median, sample_sd};
+pub use exact::{MIN_EXACT_HISTORY, is_exact, is_exact_history};
 pub use hypothesis::{TTest, prediction_test, welch_test};
 pub use multiple::benjamini_hochberg;
 pub use student_t::StudentT;

@@ -7,20 +7,20 @@ use serde_json::Value;
 use crate::histories::Rng;
 use crate::support::{Sandbox, Succeeds, rows};
 
-const RUNS: usize = 60;
+pub const RUNS: usize = 60;
 /// The first run of the slower proving time.
-const STEP: usize = 30;
+pub const STEP: usize = 30;
 /// The first run with one more cycle.
-const CYCLE: usize = 45;
+pub const CYCLE: usize = 45;
 /// A run whose trace generation took 40 % longer, once.
-const OUTLIER: usize = 15;
+pub const OUTLIER: usize = 15;
 
-fn commit(i: usize) -> String {
+pub fn commit(i: usize) -> String {
     format!("{i:03}{}", "0".repeat(37))
 }
 
 /// Stores the history on main, one run per commit, a minute apart.
-fn history(sandbox: &Sandbox) {
+pub fn history(sandbox: &Sandbox) {
     let mut rng = Rng::new(42);
     for i in 0..RUNS {
         let prove = 2_000.0 * if i >= STEP { 1.08 } else { 1.0 } * (1.0 + 0.01 * rng.normal());

@@ -23,6 +23,7 @@ mod run_records;
 mod semantics;
 mod series;
 mod site;
+mod site_marks;
 mod sqlite_shell;
 mod stats_peer;
 mod store;

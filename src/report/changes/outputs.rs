@@ -105,8 +105,14 @@ pub fn format_p_value(p: f64) -> String {
 }
 
 /// Marks a trend's excluded runs (`excluded[i]` for point i) and the
-/// change points of its other runs, found as `prof changes` finds them.
-pub fn mark_trend(trend: &mut crate::report::trend::Trend, excluded: &[bool], options: &Options) {
+/// change points of its other runs, found as `prof changes` finds them;
+/// `counter`: the metric is a counter at every run (exact).
+pub fn mark_trend(
+    trend: &mut crate::report::trend::Trend,
+    excluded: &[bool],
+    counter: bool,
+    options: &Options,
+) {
     let mut kept = Vec::new();
     let mut values = Vec::new();
     for (i, point) in trend.points.iter_mut().enumerate() {
@@ -118,14 +124,15 @@ pub fn mark_trend(trend: &mut crate::report::trend::Trend, excluded: &[bool], op
             values.push(value);
         }
     }
-    let indices = if changepoint::looks_exact(&values) {
-        changepoint::exact_change_points(&values)
-    } else {
-        changepoint::change_points(&values, options)
-            .iter()
-            .map(|p| p.index)
-            .collect()
-    };
+    let indices =
+        if crate::stats::is_exact_history(counter, &values, crate::stats::MIN_EXACT_HISTORY) {
+            changepoint::exact_change_points(&values)
+        } else {
+            changepoint::change_points(&values, options)
+                .iter()
+                .map(|p| p.index)
+                .collect()
+        };
     for index in indices {
         trend.points[kept[index]].change_point = true;
     }

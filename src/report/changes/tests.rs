@@ -21,6 +21,14 @@ fn value(run_id: i64, metric: &str, value: f64) -> HistoryValue {
         group_name: "g".into(),
         metric: metric.into(),
         value,
+        counter: false,
+    }
+}
+
+fn counter(run_id: i64, metric: &str, value: f64) -> HistoryValue {
+    HistoryValue {
+        counter: true,
+        ..self::value(run_id, metric, value)
     }
 }
 
@@ -97,7 +105,7 @@ fn csv_is_oldest_first_and_last_keeps_the_newest() {
     let runs: Vec<HistoryRun> = (1..=12).map(|id| run(id, false)).collect();
     let mut values = Vec::new();
     for id in 1..=12 {
-        values.push(value(id, "a_ms", if id < 4 { 1.0 } else { 2.0 }));
+        values.push(value(id, "a_ms", if id < 6 { 1.0 } else { 2.0 }));
     }
     for id in 1..=12 {
         values.push(value(id, "b_ms", if id < 9 { 1.0 } else { 3.0 }));
@@ -122,4 +130,64 @@ fn csv_is_oldest_first_and_last_keeps_the_newest() {
     assert_eq!(changes.benchmarks[0].changes[0].metric, "b_ms");
     assert_eq!(format_p_value(0.0123), "0.012");
     assert_eq!(format_p_value(2.5e-9), "2.5e-9");
+}
+
+#[test]
+fn a_counter_that_changes_every_run_is_exact_and_a_swinging_gauge_is_not() {
+    let runs: Vec<HistoryRun> = (1..=40).map(|id| run(id, false)).collect();
+    let mut values = Vec::new();
+    for id in 1..=40 {
+        values.push(counter(id, "cells_used", 1000.0 + id as f64));
+    }
+    for id in 1..=40 {
+        // A gauge that swings by ±20 % around one level, never repeating.
+        let swing = if id % 2 == 0 { 1.2 } else { 0.8 } + id as f64 * 1e-4;
+        values.push(value(id, "gauge_ms", 100.0 * swing));
+    }
+    let changes = build(&ChangesInput {
+        branch: "main",
+        runs: &runs,
+        values: &values,
+        totals: &[],
+        acks: &[],
+        options: Options::default(),
+    });
+    assert_eq!((changes.series, changes.exact_series), (2, 1));
+    let bench = &changes.benchmarks[0];
+    let cells: Vec<i64> = bench
+        .changes
+        .iter()
+        .filter(|c| c.metric == "cells_used")
+        .map(|c| c.after_run)
+        .collect();
+    assert_eq!(
+        cells,
+        (2..=40).collect::<Vec<i64>>(),
+        "every change, however small"
+    );
+    assert!(
+        bench.changes.iter().all(|c| c.metric != "gauge_ms"),
+        "a swinging gauge is noisy and has no shift: {:?}",
+        bench.changes
+    );
+}
+
+#[test]
+fn a_gauge_at_one_value_per_level_is_exact() {
+    let runs: Vec<HistoryRun> = (1..=20).map(|id| run(id, false)).collect();
+    let values: Vec<HistoryValue> = (1..=20)
+        .map(|id| value(id, "insns", if id <= 10 { 5000.0 } else { 5001.0 }))
+        .collect();
+    let changes = build(&ChangesInput {
+        branch: "main",
+        runs: &runs,
+        values: &values,
+        totals: &[],
+        acks: &[],
+        options: Options::default(),
+    });
+    assert_eq!(changes.exact_series, 1);
+    let found = &changes.benchmarks[0].changes;
+    assert_eq!(found.len(), 1, "+1 is news below any --min-change");
+    assert_eq!((found[0].after_run, found[0].method), (11, "exact"));
 }

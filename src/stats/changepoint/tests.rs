@@ -139,9 +139,6 @@ fn noise_an_outlier_and_a_small_step_are_not_shifts() {
 #[test]
 fn exact_series_change_at_every_new_value() {
     assert_eq!(exact_change_points(&[5.0, 5.0, 6.0, 6.0, 5.0]), vec![2, 4]);
-    assert!(looks_exact(&[5.0, 5.0, 6.0, 6.0, 5.0]));
-    assert!(!looks_exact(&[5.0, 5.1, 5.2, 5.3, 5.4]));
-    assert!(!looks_exact(&[5.0, 5.0, 5.1]), "too few points to tell");
 }
 
 #[test]
