@@ -16,7 +16,8 @@ pub struct SiteRunRow {
 }
 
 /// Every run on `branch`, each benchmark's newest `last` (all when `None`),
-/// by benchmark name and then in ingest order.
+/// by benchmark name and then in time (`created_at`, then id), the order
+/// every other command follows.
 pub fn branch_runs(
     conn: &Connection,
     branch: &str,
@@ -25,10 +26,10 @@ pub fn branch_runs(
     let mut statement = conn.prepare_cached(
         "SELECT id, name, commit_sha, created_at, content_sha256 FROM (
              SELECT id, name, commit_sha, created_at, content_sha256,
-                    ROW_NUMBER() OVER (PARTITION BY name ORDER BY id DESC) AS newest
+                    ROW_NUMBER() OVER (PARTITION BY name ORDER BY created_at DESC, id DESC) AS newest
              FROM runs WHERE branch = ?1)
          WHERE ?2 IS NULL OR newest <= ?2
-         ORDER BY name, id",
+         ORDER BY name, created_at, id",
     )?;
     let rows = statement.query_map(rusqlite::params![branch, last], |row| {
         Ok(SiteRunRow {

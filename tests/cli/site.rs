@@ -311,3 +311,37 @@ fn control_characters_in_names_leave_every_page_and_svg_well_formed() {
         }
     }
 }
+
+#[test]
+fn a_backfilled_run_takes_its_place_in_time_not_in_ingest_order() {
+    let sandbox = Sandbox::new();
+    let ingest = |file: &str, commit: &str, time: &str| {
+        sandbox.ingest(
+            &bundled(file),
+            &[
+                "--name", "fib", "--branch", "main", "--commit", commit, "--time", time, "--force",
+            ],
+        )
+    };
+    let second = ingest("fibonacci.base.json", "bbb2", "2026-01-02T00:00:00Z");
+    let newest = ingest("fibonacci.head.json", "ccc3", "2026-01-03T00:00:00Z");
+    let backfilled = ingest("fibonacci.head.json", "aaa1", "2026-01-01T00:00:00Z");
+    let dir = sandbox.path("site");
+    build_site(&sandbox, &dir, &[]);
+    let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    // Attribute values are HTML-escaped: `/` is `&#x2f;`.
+    assert!(
+        index.contains(&format!("runs&#x2f;{newest}.html")),
+        "{index}"
+    );
+    assert!(
+        !index.contains(&format!("runs&#x2f;{backfilled}.html")),
+        "{index}"
+    );
+    // The backfilled run is the first: its page has no base; the run after
+    // it in time compares against it.
+    let first = std::fs::read_to_string(dir.join(format!("runs/{backfilled}.html"))).unwrap();
+    let after = std::fs::read_to_string(dir.join(format!("runs/{second}.html"))).unwrap();
+    assert!(!first.contains(&format!("\"{second}.html\"")), "{first}");
+    assert!(after.contains(&format!("\"{backfilled}.html\"")), "{after}");
+}
