@@ -80,7 +80,9 @@ fn make(out: &Path) -> Result<(), String> {
                 .arg("--db")
                 .arg(&db)
                 // Repeated content is a new run all the same: --force.
-                .args(["ingest", "--force", "--name", app, "--branch", "main", "--commit"])
+                .args([
+                    "ingest", "--force", "--name", app, "--branch", "main", "--commit",
+                ])
                 .arg(format!("{seed:02}c0ffee{seed:02}"))
                 .arg("--time")
                 .arg(format!("2026-11-{seed:02}T12:00:00Z"))

@@ -1,6 +1,6 @@
 -- Whether a (run, group, metric) is a counter, stored with its statistics.
 --
--- Issue 11 calls a series exact when its metric is a counter (samples.kind
+-- A series is exact when its metric is a counter (samples.kind
 -- 0): verdicts and change detection both ask "is metric M a counter in run
 -- R's group G". The samples answer it only by reading every sample of the
 -- run (no index holds kind), which for a 1 GB run is a second; the stored

@@ -97,7 +97,7 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
         let reason = crate::db::annotations::exclusion_reason(&conn, point.run_id).map_err(sql)?;
         excluded.push(reason.is_some());
     }
-    // A counter's series is exact (issue 11), whichever statistic is shown.
+    // A counter's series is exact, whichever statistic is shown.
     let counter = match &series {
         TrendSeries::Metric { group, metric, .. } => {
             let ids: Vec<i64> = points.iter().map(|p| p.run_id).collect();

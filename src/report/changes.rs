@@ -276,8 +276,8 @@ struct Found {
     shift: changepoint::Shift,
 }
 
-/// Change points of one series, and whether it was read as exact (issue
-/// 11's rule, the one verdicts use: [`stats::is_exact_history`]).
+/// Change points of one series, and whether it was read as exact (the
+/// rule verdicts use: [`stats::is_exact_history`]).
 fn detect(series: &Series<'_>, options: &Options) -> (Vec<Found>, bool) {
     if stats::is_exact_history(series.counter, &series.values, stats::MIN_EXACT_HISTORY) {
         let indices = changepoint::exact_change_points(&series.values);

@@ -3,8 +3,8 @@
 //! from the store, [`chart`] lays out the SVG charts, [`templates`] renders
 //! pages and [`write`] writes only the pages that changed.
 //!
-//! Verdicts (issue 11) and change points, excluded runs and acknowledged
-//! shifts (issue 12) arrive as [`Marker`]s and a latest verdict, from
+//! Verdicts from history and change points, excluded runs and acknowledged
+//! shifts arrive as [`Marker`]s and a latest verdict, from
 //! [`markers`].
 
 pub mod build;

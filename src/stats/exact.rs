@@ -1,4 +1,4 @@
-//! When a series is exact (issue 11): its metric is a counter (cycles,
+//! When a series is exact: its metric is a counter (cycles,
 //! cells, instruction counts), or its window holds a single distinct value.
 //! An exact series has no noise to test against, so any change of value is
 //! news. Verdicts ask it of one baseline window; change detection asks it of
