@@ -1,29 +1,12 @@
-//! The issue's generated histories, in memory: a benchmark of four groups
+//! Generated histories, in memory: a benchmark of four groups
 //! whose time metrics have 1 % noise per sample (a group's sum over its
 //! samples is what a series holds) and whose counters have none, 40 runs on
 //! main, then a head run. Each case runs 200 seeded trials and asserts the
-//! rate the issue asks for; the rates are printed.
+//! rate the verdicts promise; the rates are printed.
 
 use super::*;
 
-/// splitmix64 with Box–Muller: seeded, no crate needed.
-struct Rng(u64);
-
-impl Rng {
-    fn uniform(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        ((z >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.uniform(), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
-}
+use crate::stats::seeded::Rng;
 
 /// (group, proofs in the group).
 const GROUPS: [(&str, usize); 4] = [("fib", 8), ("leaf", 4), ("internal.0", 2), ("root", 1)];

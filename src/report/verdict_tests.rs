@@ -1,5 +1,5 @@
 //! Tests of the verdict rules: hand-made windows for each rule, then the
-//! issue's generated histories (40 main runs with 1 % noise per sample on
+//! generated histories (40 main runs with 1 % noise per sample on
 //! times and none on counters) judged over 200 seeded trials per case.
 
 use super::*;

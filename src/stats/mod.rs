@@ -24,6 +24,8 @@ pub mod describe;
 pub mod exact;
 pub mod hypothesis;
 pub mod multiple;
+#[cfg(test)]
+pub(crate) mod seeded;
 pub mod special;
 pub mod student_t;
 

@@ -12,11 +12,18 @@ pub struct History {
     pub steps: Vec<usize>,
 }
 
+/// splitmix64 for uniform draws, Box–Muller for normal ones: the seeded
+/// generator every generated history in these tests uses.
 pub struct Rng(u64);
 
 impl Rng {
     pub fn new(seed: u64) -> Self {
         Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x5851_F42D_4C95_7F2D)
+    }
+
+    /// A generator whose state is `state` as given, not scrambled.
+    pub fn from_state(state: u64) -> Self {
+        Rng(state)
     }
 
     pub fn unit(&mut self) -> f64 {

@@ -8,27 +8,22 @@ use std::process::Command;
 use prof::stats::{StudentT, benjamini_hochberg, prediction_test, welch_test};
 use serde_json::{Value, json};
 
+use crate::histories::Rng;
 use crate::support::Sandbox;
 
 const RELATIVE: f64 = 1e-9;
 
-/// Deterministic normal draws (splitmix64 and Box–Muller), so the cases are
-/// the same on every run without a random-number crate.
-struct Normal(u64);
+/// Deterministic normal draws from the tests' seeded generator, so the
+/// cases are the same on every run.
+struct Normal(Rng);
 
 impl Normal {
     fn uniform(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        ((z >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        self.0.unit()
     }
 
     fn draw(&mut self, mean: f64, sd: f64) -> f64 {
-        let (u, v) = (self.uniform(), self.uniform());
-        mean + sd * (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+        mean + sd * self.0.normal()
     }
 
     fn sample(&mut self, n: usize, mean: f64, sd: f64) -> Vec<f64> {
@@ -73,7 +68,7 @@ fn run_scipy(sandbox: &Sandbox, cases: &Value) -> Value {
 #[test]
 fn t_tests_distribution_and_fdr_agree_with_scipy() {
     let sandbox = Sandbox::new();
-    let mut normal = Normal(11);
+    let mut normal = Normal(Rng::from_state(11));
 
     // Windows of every size a report meets, heads from inside the noise to
     // far in the tail (p down to about 1e-40), both directions.

@@ -7,26 +7,8 @@
 
 use std::path::PathBuf;
 
+use crate::histories::Rng;
 use crate::support::Sandbox;
-
-/// splitmix64 with Box–Muller, seeded.
-struct Rng(u64);
-
-impl Rng {
-    fn uniform(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        ((z >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.uniform(), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
-}
 
 #[derive(Clone, Copy, PartialEq)]
 enum Head {
@@ -85,7 +67,7 @@ fn history(head: Head) -> (Sandbox, i64) {
 /// then the head on a PR branch; every run id, the head's last.
 fn history_of(main: &[Head], head: Head) -> (Sandbox, Vec<i64>) {
     let sandbox = Sandbox::new();
-    let mut rng = Rng(42);
+    let mut rng = Rng::from_state(42);
     let ingest = |i: usize, text: String, commit: &str, branch: &str| -> i64 {
         let path: PathBuf = sandbox.write(&format!("run{i}.json"), text);
         let time = format!("2026-03-01T00:{i:02}:00Z");

@@ -84,21 +84,9 @@ fn the_t_test_matches_scipy() {
 /// A deterministic noisy level: normal noise of relative sd `noise`
 /// around `level` (splitmix64 and Box–Muller).
 fn noisy(level: f64, noise: f64, len: usize, seed: u64) -> Vec<f64> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut unit = || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        ((z >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    };
+    let mut rng = crate::stats::seeded::Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     (0..len)
-        .map(|_| {
-            let (u, v) = (unit(), unit());
-            let normal = (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos();
-            level * (1.0 + noise * normal)
-        })
+        .map(|_| level * (1.0 + noise * rng.normal()))
         .collect()
 }
 
