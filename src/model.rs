@@ -25,6 +25,14 @@ pub struct RunRow {
     /// (`prof exclude`), if it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded: Option<String>,
+    /// NaN and inf values stored but kept out of its statistics: sums that
+    /// include such a metric read low.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub nonfinite: i64,
+}
+
+fn is_zero(count: &i64) -> bool {
+    *count == 0
 }
 
 /// A row of `group_stats`.

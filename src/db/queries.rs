@@ -15,7 +15,7 @@ pub const NEWEST_FIRST: &str = "created_at DESC, id DESC";
 /// The columns of `runs` that [`run_row`] reads, in its order.
 macro_rules! run_columns {
     () => {
-        "id, name, commit_sha, branch, created_at, source_path"
+        "id, name, commit_sha, branch, created_at, source_path, nonfinite"
     };
 }
 
@@ -33,6 +33,7 @@ fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
         runs_at_commit: 1,
         meta: Default::default(),
         excluded: None,
+        nonfinite: row.get(6)?,
     })
 }
 

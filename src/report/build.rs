@@ -93,6 +93,7 @@ fn run_info(run: &RunRow) -> RunInfo {
         runs_at_commit: run.runs_at_commit,
         meta: run.meta.clone(),
         excluded: run.excluded.clone(),
+        nonfinite: run.nonfinite,
     }
 }
 

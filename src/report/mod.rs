@@ -38,6 +38,13 @@ pub struct RunInfo {
     /// Why the run is left out of history (`prof exclude`), if it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded: Option<String>,
+    /// NaN and inf values left out of its statistics (0: none, not shown).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub nonfinite: i64,
+}
+
+fn is_zero(count: &i64) -> bool {
+    *count == 0
 }
 
 /// A comparison of `head` against `base` (or a single run when `base` is

@@ -41,6 +41,7 @@ pub fn run_page(
         runs_at_commit: 1,
         meta: Default::default(),
         excluded: None,
+        nonfinite: 0,
     };
     let head_row = row(run);
     let base_row = base.map(row);

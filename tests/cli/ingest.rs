@@ -260,7 +260,7 @@ fn non_finite_values_are_stored_but_kept_out_of_statistics() {
     );
     sandbox
         .prof()
-        .arg("ingest")
+        .args(["ingest", "--commit", "c1"])
         .arg(&file)
         .assert()
         .success()
@@ -279,6 +279,21 @@ fn non_finite_values_are_stored_but_kept_out_of_statistics() {
         })
         .unwrap();
     assert_eq!((count, sum), (1, 4.0));
+    // Every output that shows the run says its sums leave values out.
+    let shown = sandbox.stdout(&["show", "nan"]);
+    assert!(
+        shown.contains("**2 non-finite values** (NaN/inf) left out of its statistics"),
+        "{shown}"
+    );
+    let json = sandbox.json(&["show", "nan", "--format", "json"]);
+    assert_eq!(json["head"]["nonfinite"], 2, "{json}");
+    let listed = sandbox.json(&["runs", "--format", "json"]);
+    assert_eq!(listed[0]["nonfinite"], 2, "{listed}");
+    let summary = sandbox.stdout(&["report", "--commit", "c1"]);
+    assert!(
+        summary.contains("| nan (new) (2 non-finite) |"),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -113,8 +113,12 @@ fn benchmark_table(summary: &Summary, color: bool) -> String {
                 n if n > 1 => format!(" ({n} runs)"),
                 _ => String::new(),
             };
+            let nonfinite = match row.head.nonfinite {
+                0 => String::new(),
+                n => format!(" ({n} non-finite)"),
+            };
             let mut cells = vec![
-                Text::plain(format!("{}{new}{repeats}", row.name)),
+                Text::plain(format!("{}{new}{repeats}{nonfinite}", row.name)),
                 cell(&row.app_proof_time_ms, 2),
                 cell(&row.app_cycles, 2),
             ];
