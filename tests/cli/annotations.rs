@@ -28,18 +28,12 @@ fn history(values: &[f64], head: f64) -> Sandbox {
     let sandbox = Sandbox::new();
     for (i, value) in values.iter().enumerate() {
         let file = write_run(&sandbox, &format!("main{i}.json"), *value);
-        sandbox.ingest(
+        sandbox.ingest_as(
             &file,
-            &[
-                "--name",
-                "fib",
-                "--branch",
-                "main",
-                "--commit",
-                &commit(i),
-                "--time",
-                &format!("2026-04-01T00:{i:02}:00Z"),
-            ],
+            "fib",
+            "main",
+            &commit(i),
+            Some(&format!("2026-04-01T00:{i:02}:00Z")),
         );
     }
     let file = write_run(&sandbox, "head.json", head);
@@ -48,19 +42,7 @@ fn history(values: &[f64], head: f64) -> Sandbox {
 }
 
 fn ingest_head(sandbox: &Sandbox, file: &std::path::Path) -> i64 {
-    sandbox.ingest(
-        file,
-        &[
-            "--name",
-            "fib",
-            "--branch",
-            "pr",
-            "--commit",
-            HEAD,
-            "--time",
-            "2026-04-01T01:00:00Z",
-        ],
-    )
+    sandbox.ingest_as(file, "fib", "pr", HEAD, Some("2026-04-01T01:00:00Z"))
 }
 
 /// The exit code of the PR gate at `head`, and its stdout.
@@ -117,16 +99,12 @@ fn excluding_an_outlier_run_changes_the_next_run_s_verdict() {
 
     // A re-ingest of the outlier's file finds the stored run and keeps it
     // excluded: the exclusion is a row of the database, not of the file.
-    let again = sandbox.ingest(
+    let again = sandbox.ingest_as(
         &sandbox.path(&format!("main{OUTLIER}.json")),
-        &[
-            "--name",
-            "fib",
-            "--branch",
-            "main",
-            "--commit",
-            &commit(OUTLIER),
-        ],
+        "fib",
+        "main",
+        &commit(OUTLIER),
+        None,
     );
     assert_eq!(again, outlier_run);
     let excluded: Vec<i64> = rows(
@@ -191,19 +169,7 @@ fn acknowledging_a_shift_stops_later_prs_from_failing() {
     }
     let later = "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd";
     let file = write_run(&sandbox, "later.json", noisy(&mut rng, 1_100.0));
-    sandbox.ingest(
-        &file,
-        &[
-            "--name",
-            "fib",
-            "--branch",
-            "pr",
-            "--commit",
-            later,
-            "--time",
-            "2026-04-01T02:00:00Z",
-        ],
-    );
+    sandbox.ingest_as(&file, "fib", "pr", later, Some("2026-04-01T02:00:00Z"));
     assert_eq!(gate(&sandbox, later).0, 0);
     ingest_head(&sandbox, &sandbox.path("head.json"));
     assert_eq!(gate(&sandbox, HEAD).0, 0);

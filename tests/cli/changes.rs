@@ -39,19 +39,7 @@ pub fn history(sandbox: &Sandbox) {
             ),
         );
         let time = format!("2026-03-01T{:02}:{:02}:00Z", i / 60, i % 60);
-        sandbox.ingest(
-            &file,
-            &[
-                "--name",
-                "fib",
-                "--branch",
-                "main",
-                "--commit",
-                &commit(i),
-                "--time",
-                &time,
-            ],
-        );
+        sandbox.ingest_as(&file, "fib", "main", &commit(i), Some(&time));
     }
 }
 
@@ -180,17 +168,7 @@ fn exclusions_and_acks_are_stored_survive_a_reingest_and_show() {
 
     // A re-ingest of a stored file adds nothing and keeps the annotations.
     let file = sandbox.path(&format!("run{}.json", STEP - 1));
-    let again = sandbox.ingest(
-        &file,
-        &[
-            "--name",
-            "fib",
-            "--branch",
-            "main",
-            "--commit",
-            &commit(STEP - 1),
-        ],
-    );
+    let again = sandbox.ingest_as(&file, "fib", "main", &commit(STEP - 1), None);
     assert_eq!(again, run_before_step);
     let stored: Vec<(i64, String, String)> = rows(
         &sandbox.conn(),

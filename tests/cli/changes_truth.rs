@@ -3,13 +3,11 @@
 //! (`tests/changes_peer.py`). The peer test fails, never skips, when Otava
 //! is missing: `.ci/run` installs it (`pip install apache-otava`).
 
-use std::process::Command;
-
 use prof::stats::changepoint::{Options, change_points};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::histories::{self, History, score};
-use crate::support::Sandbox;
+use crate::support::{Sandbox, run_python_peer};
 
 const TOLERANCE: usize = 5;
 
@@ -96,24 +94,7 @@ fn run_otava(sandbox: &Sandbox, series: &[&History]) -> (String, Vec<Vec<usize>>
         "min_change": options.min_change,
         "series": series.iter().map(|h| &h.values).collect::<Vec<_>>(),
     });
-    let input = sandbox.write("series.json", cases.to_string());
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/changes_peer.py");
-    let output = Command::new("python3")
-        .arg(script)
-        .arg(&input)
-        .output()
-        .unwrap_or_else(|error| {
-            panic!(
-                "the Otava peer test needs python3 with apache-otava and could not start \
-                 python3: {error} (run .ci/run, or pip install apache-otava)"
-            )
-        });
-    assert!(
-        output.status.success(),
-        "the Otava peer test needs apache-otava (pip install apache-otava; .ci/run installs it): {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let answer: Value = serde_json::from_slice(&output.stdout).expect("the peer prints JSON");
+    let answer = run_python_peer(sandbox, "changes_peer.py", &cases, "apache-otava");
     let version = answer["otava_version"].as_str().unwrap_or("?").to_string();
     let points = answer["change_points"]
         .as_array()

@@ -40,18 +40,12 @@ fn slower_head(sandbox: &Sandbox) -> i64 {
             2_000.0 * 1.08 * 1.10
         ),
     );
-    sandbox.ingest(
+    sandbox.ingest_as(
         &file,
-        &[
-            "--name",
-            "fib",
-            "--branch",
-            "main",
-            "--commit",
-            &commit(RUNS),
-            "--time",
-            "2026-03-01T02:00:00Z",
-        ],
+        "fib",
+        "main",
+        &commit(RUNS),
+        Some("2026-03-01T02:00:00Z"),
     )
 }
 

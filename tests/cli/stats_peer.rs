@@ -3,13 +3,11 @@
 //! degrees of freedom and p-value. The test fails, never skips, when Python
 //! or scipy is missing: `.ci/run` installs scipy.
 
-use std::process::Command;
-
 use prof::stats::{StudentT, benjamini_hochberg, prediction_test, welch_test};
 use serde_json::{Value, json};
 
 use crate::histories::Rng;
-use crate::support::Sandbox;
+use crate::support::{Sandbox, run_python_peer};
 
 const RELATIVE: f64 = 1e-9;
 
@@ -44,25 +42,7 @@ fn agree(what: &str, ours: f64, peer: &Value) {
 }
 
 fn run_scipy(sandbox: &Sandbox, cases: &Value) -> Value {
-    let input = sandbox.write("cases.json", cases.to_string());
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/stats_peer.py");
-    let output = Command::new("python3")
-        .arg(script)
-        .arg(&input)
-        .output()
-        .unwrap_or_else(|error| {
-            panic!(
-                "the scipy peer test needs python3 with scipy and could not start python3 \
-                 ({error}); install them (`.ci/run` does: pip install scipy)"
-            )
-        });
-    assert!(
-        output.status.success(),
-        "the scipy peer test needs python3 with scipy (`.ci/run` installs it: pip install \
-         scipy); python3 failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("the peer script prints JSON")
+    run_python_peer(sandbox, "stats_peer.py", cases, "scipy")
 }
 
 #[test]

@@ -77,6 +77,21 @@ impl Sandbox {
             .parse()
             .expect("a run id on stdout")
     }
+
+    /// Ingests `file` as benchmark `name` at `commit` on `branch`, stamped
+    /// `time` when given, and returns the run id.
+    pub fn ingest_as(
+        &self,
+        file: &Path,
+        name: &str,
+        branch: &str,
+        commit: &str,
+        time: Option<&str>,
+    ) -> i64 {
+        let mut args = vec!["--name", name, "--branch", branch, "--commit", commit];
+        args.extend(time.map(|time| ["--time", time]).into_iter().flatten());
+        self.ingest(file, &args)
+    }
 }
 
 /// Runs a command that must succeed: the test fails with the command and
@@ -309,4 +324,36 @@ fn table_rows(
         .unwrap();
     rows.sort();
     rows
+}
+
+/// Runs the Python peer `tests/SCRIPT` on `cases` (written to a JSON file in
+/// the sandbox) and returns the JSON it prints. A missing python3 or peer
+/// package fails the test with what to install (`install`), never skips it.
+pub fn run_python_peer(
+    sandbox: &Sandbox,
+    script: &str,
+    cases: &serde_json::Value,
+    install: &str,
+) -> serde_json::Value {
+    let input = sandbox.write(&format!("{script}.json"), cases.to_string());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(script);
+    let output = std::process::Command::new("python3")
+        .arg(&path)
+        .arg(&input)
+        .output()
+        .unwrap_or_else(|error| {
+            panic!(
+                "the peer test {script} needs python3 with {install} and could not start \
+                 python3: {error} (run .ci/run, or pip install {install})"
+            )
+        });
+    assert!(
+        output.status.success(),
+        "the peer test {script} needs python3 with {install} (pip install {install}; \
+         .ci/run installs it); python3 failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the peer script prints JSON")
 }
