@@ -23,7 +23,7 @@ use super::files::{check_output_dir, check_templates_dir, write_report_files};
 use super::{print, verdicts};
 
 // `src/site` still imports it from here; it belongs to `super::files`.
-pub use super::files::write_file;
+use super::files::write_file;
 
 /// `ReportArgs`, checked.
 pub struct Output {

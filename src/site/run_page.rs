@@ -46,10 +46,9 @@ pub fn run_page(
     let head_row = row(run);
     let base_row = base.map(row);
     let options = ReportOptions {
-        num_devices: 16,
-        proofs_per_device: 2,
         metrics: MetricSelection::Headline,
         details: false,
+        ..ReportOptions::default()
     };
     let report =
         report_build::build(conn, base_row.as_ref(), &head_row, &options).map_err(sqlerr)?;

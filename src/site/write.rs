@@ -196,7 +196,7 @@ pub fn write_in(root: &Path, relative: &str, text: &str) -> Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, &e))?;
     }
-    crate::commands::compare::write_file(&path, text)
+    crate::commands::files::write_file(&path, text)
 }
 
 /// The entry of a page built from `key` with content `text`.

@@ -56,13 +56,7 @@ pub fn to_csv(changes: &Changes) -> String {
          n_before,mean_before,sd_before,n_after,mean_after,sd_after,change_pct,direction,\
          p_value,holds_at_head,acknowledged\n",
     );
-    let field = |text: &str| {
-        if text.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text.to_string()
-        }
-    };
+    use crate::report::csv::field;
     let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     for c in changes.oldest_first() {
         let row = [
