@@ -1,13 +1,16 @@
 //! The ingest pipeline behind `prof ingest` and `prof legacy`: each metrics
 //! file becomes one run, in one transaction.
 //!
-//! Files are memory-mapped and parsed on one thread while the other writes
-//! to SQLite, so both cores work: within a large file the two overlap batch
-//! by batch, and across many files the parser runs ahead into the next file
-//! while the writer finishes the last one. Batches of parsed entries borrow
-//! from the mappings and cross a bounded channel; consumed pages are hashed
-//! (sha256 of the content) and released behind the writer, so resident
-//! memory stays flat however large a file is.
+//! Files are memory-mapped and parsed on one thread while another writes to
+//! SQLite: within a large file the two overlap batch by batch, and across
+//! many files the parser runs ahead into the next file while the writer
+//! finishes the last one. A third thread computes each file's sha256 (about
+//! 0.7 s per GB, as much as the parse): the writer needs the digest only
+//! after the run's aggregates are stored, a single-threaded stretch in which
+//! that thread has a core to itself. Batches of parsed entries borrow from
+//! the mappings and cross a bounded channel; pages that both the hasher and
+//! the writer are done with are released, so resident memory stays flat
+//! however large a file is.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -33,6 +36,11 @@ const BATCH: usize = 4096;
 const IN_FLIGHT: usize = 4;
 /// Files larger than this show a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
+/// Bytes hashed between two reports of the hasher's progress.
+const HASH_STEP: usize = 1 << 20;
+/// How far the hasher may read ahead of the pages the writer has released:
+/// the pages in between stay resident.
+const HASH_LEAD: usize = 16 << 20;
 
 /// What the user asked for, validated.
 #[derive(Clone, Debug, Default)]
@@ -83,23 +91,40 @@ pub fn ingest_files(
 ) {
     let db_path = conn.path().map(PathBuf::from).unwrap_or_default();
     let maps: Vec<Result<Mmap>> = paths.iter().map(|path| map_file(path)).collect();
-    // The index of a file the writer gave up on: the parser stops it early.
+    // The index of a file the writer gave up on: the parser and the hasher
+    // stop it early.
     let abandoned = AtomicUsize::new(usize::MAX);
+    // Per file: how many leading bytes the hasher is done with, and where
+    // it sends the digest.
+    let hashed: Vec<AtomicUsize> = maps.iter().map(|_| AtomicUsize::new(0)).collect();
+    let released: Vec<AtomicUsize> = maps.iter().map(|_| AtomicUsize::new(0)).collect();
+    let (digest_senders, digest_receivers): (Vec<_>, Vec<_>) =
+        maps.iter().map(|_| mpsc::channel::<String>()).unzip();
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::sync_channel::<Message<'_>>(IN_FLIGHT);
         scope.spawn(|| parse_all(&maps, options, sender, &abandoned));
+        scope.spawn(|| hash_all(&maps, &hashed, &released, digest_senders, &abandoned));
         for (index, (path, map)) in paths.iter().zip(&maps).enumerate() {
             let result = match map {
                 Err(e) => Err(clone_error(e)),
                 Ok(map) => {
                     let mut done = false;
-                    let result =
-                        write_file(conn, &db_path, path, map, options, &receiver, &mut done);
-                    if result.is_err() && !done {
-                        // Skip the rest of this file and drop what the parser
-                        // already sent, so the next file starts clean.
+                    let file = FileInput {
+                        path,
+                        map,
+                        hashed: &hashed[index],
+                        released: &released[index],
+                        digest: &digest_receivers[index],
+                    };
+                    let result = write_file(conn, &db_path, &file, options, &receiver, &mut done);
+                    if result.is_err() {
+                        // Stop the hasher on this file; unless the parser is
+                        // done with it, skip the rest of it and drop what the
+                        // parser already sent, so the next file starts clean.
                         abandoned.store(index, Ordering::SeqCst);
-                        drain_file(&receiver);
+                        if !done {
+                            drain_file(&receiver);
+                        }
                     }
                     result
                 }
@@ -112,8 +137,20 @@ pub fn ingest_files(
 /// What the parser tells the writer, file by file in order.
 enum Message<'a> {
     Batch(Batch<'a>),
-    /// The file is parsed: the parse result and the content's sha256.
-    Done(std::result::Result<bool, ParseError>, String),
+    /// The file is parsed: the parse result.
+    Done(std::result::Result<bool, ParseError>),
+}
+
+/// One mapped input file as the writer sees it.
+struct FileInput<'s> {
+    path: &'s Path,
+    map: &'s Mmap,
+    /// How many leading bytes the hasher is done with.
+    hashed: &'s AtomicUsize,
+    /// How many leading bytes' pages the writer has released.
+    released: &'s AtomicUsize,
+    /// The content's sha256, once the hasher has it.
+    digest: &'s mpsc::Receiver<String>,
 }
 
 /// A batch of parsed entries and how far into the file the parser had got.
@@ -144,11 +181,52 @@ fn parse_all<'a>(
         let Ok(map) = map else { continue };
         let progress = progress_bar(map.len() as u64);
         let stop = || abandoned.load(Ordering::SeqCst) == index;
-        let (result, sha256) = parse_one(map, options, &sender, &progress, &stop);
+        let result = parse_one(map, options, &sender, &progress, &stop);
         progress.finish_and_clear();
-        if sender.send(Message::Done(result, sha256)).is_err() {
+        if sender.send(Message::Done(result)).is_err() {
             return;
         }
+    }
+}
+
+/// Hasher thread: the sha256 of every mapped file in order, reporting its
+/// progress so that the writer releases only pages it has hashed.
+fn hash_all(
+    maps: &[Result<Mmap>],
+    hashed: &[AtomicUsize],
+    released: &[AtomicUsize],
+    digests: Vec<mpsc::Sender<String>>,
+    abandoned: &AtomicUsize,
+) {
+    for (index, (map, digest)) in maps.iter().zip(digests).enumerate() {
+        let Ok(map) = map else { continue };
+        let mut hasher = Sha256::new();
+        let mut done = 0;
+        for chunk in map.chunks(HASH_STEP) {
+            if abandoned.load(Ordering::SeqCst) == index {
+                break;
+            }
+            // Keep within reach of the writer, so that resident memory stays
+            // flat; the writer gives up a file only after marking it.
+            while done
+                > released[index]
+                    .load(Ordering::Acquire)
+                    .saturating_add(HASH_LEAD)
+                && abandoned.load(Ordering::SeqCst) != index
+            {
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            }
+            hasher.update(chunk);
+            done += chunk.len();
+            hashed[index].store(done, Ordering::Release);
+        }
+        let hex = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>();
+        // The writer has gone only if it gave up on this file.
+        let _ = digest.send(hex);
     }
 }
 
@@ -158,16 +236,12 @@ fn parse_one<'a>(
     sender: &mpsc::SyncSender<Message<'a>>,
     progress: &ProgressBar,
     stop: &dyn Fn() -> bool,
-) -> (std::result::Result<bool, ParseError>, String) {
+) -> std::result::Result<bool, ParseError> {
     let base = bytes.as_ptr() as usize;
-    let mut hasher = Sha256::new();
-    let mut hashed = 0usize;
     let mut entries = Vec::with_capacity(BATCH);
     // The parser's position is known from where the strings it borrows lie.
     let mut position = 0usize;
-    let mut flush = |entries: &mut Vec<Entry<'a>>, position: usize| -> bool {
-        hasher.update(&bytes[hashed..position]);
-        hashed = position;
+    let flush = |entries: &mut Vec<Entry<'a>>, position: usize| -> bool {
         progress.set_position(position as u64);
         let full = std::mem::replace(entries, Vec::with_capacity(BATCH));
         !stop()
@@ -196,14 +270,7 @@ fn parse_one<'a>(
     if result.is_ok() && !entries.is_empty() {
         flush(&mut entries, position);
     }
-    drop(flush);
-    hasher.update(&bytes[hashed..]);
-    let hex = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
-    (result, hex)
+    result
 }
 
 /// Drops messages up to and including the current file's `Done`.
@@ -220,13 +287,13 @@ fn drain_file(receiver: &mpsc::Receiver<Message<'_>>) {
 fn write_file(
     conn: &mut Connection,
     db_path: &Path,
-    path: &Path,
-    map: &Mmap,
+    file: &FileInput<'_>,
     options: &IngestOptions,
     receiver: &mpsc::Receiver<Message<'_>>,
     done: &mut bool,
 ) -> Result<Outcome> {
     let sql = |e: rusqlite::Error| error::sqlite(db_path, &e);
+    let path = file.path;
     // BEGIN IMMEDIATE takes the write lock up front, so the busy timeout
     // (not an error) covers another process's ingest in progress.
     let tx = conn
@@ -241,17 +308,21 @@ fn write_file(
     };
     let mut run = RunWriter::begin(&tx, &header).map_err(sql)?;
     let mut released = 0usize;
-    let (parsed, sha256) = loop {
+    let parsed = loop {
         match receiver.recv() {
             Ok(Message::Batch(batch)) => {
                 for entry in &batch.entries {
                     run.push(entry).map_err(sql)?;
                 }
-                released = release_behind(map, &batch, released);
+                let hashed = file.hashed.load(Ordering::Acquire);
+                released = release_behind(file.map, &batch, hashed, released);
+                file.released.store(released, Ordering::Release);
             }
-            Ok(Message::Done(parsed, sha256)) => {
+            Ok(Message::Done(parsed)) => {
                 *done = true;
-                break (parsed, sha256);
+                // No more batches will move the mark: the hasher may finish.
+                file.released.store(usize::MAX, Ordering::Release);
+                break parsed;
             }
             Err(_) => return Err(Error::internal("the parser thread stopped unexpectedly")),
         }
@@ -261,12 +332,16 @@ fn write_file(
         return Err(Error::parse(path, &parse_error));
     }
     let run_id = run.run_id();
-    let counts = run.finish(&sha256).map_err(sql)?;
+    let counts = run.finish().map_err(sql)?;
+    let sha256 = file
+        .digest
+        .recv()
+        .map_err(|_| Error::internal("the hashing thread stopped unexpectedly"))?;
     let name = match &options.name {
         Some(name) => name.clone(),
         None => default_name(path, options.commit_sha.as_deref()),
     };
-    writer::set_name(&tx, run_id, &name).map_err(sql)?;
+    writer::set_identity(&tx, run_id, &name, &sha256).map_err(sql)?;
     if !options.force {
         let existing =
             writer::same_content(&tx, run_id, &name, options.commit_sha.as_deref(), &sha256)

@@ -43,7 +43,7 @@ pub struct RunWriter<'t> {
     metric_ids: Map<Box<str>, i64>,
     key_ids: Map<Box<str>, i64>,
     value_ids: Map<Box<str>, i64>,
-    label_set_ids: Map<Box<str>, i64>,
+    label_set_ids: Map<Box<[u32]>, i64>,
     /// Ids at or above these were created by this run, so a label set that
     /// uses one cannot be in the database yet.
     first_new_key_id: i64,
@@ -51,7 +51,10 @@ pub struct RunWriter<'t> {
     group_key_id: Option<i64>,
     phase_key_id: Option<i64>,
     pairs: Vec<(i64, i64)>,
-    /// The label set's `items` text, built in place for each entry.
+    /// The current label set's cache key (see `intern::set_key`).
+    set_key: Vec<u32>,
+    /// The label set's `items` text, built in place when the database is
+    /// asked.
     items: String,
     /// Samples waiting for a multi-row insert: one statement per
     /// [`SAMPLE_ROWS`] rows costs far less than one per row.
@@ -85,7 +88,7 @@ fn insert_samples_sql(rows: usize) -> String {
 }
 
 impl<'t> RunWriter<'t> {
-    /// Inserts the run row; its name and sha256 are set by [`finish`].
+    /// Inserts the run row; its name and sha256 are set by [`set_identity`].
     pub fn begin(tx: &'t Transaction<'t>, header: &RunHeader) -> rusqlite::Result<Self> {
         tx.prepare_cached(
             "INSERT INTO runs (name, commit_sha, branch, created_at, source_path, content_sha256,
@@ -124,6 +127,7 @@ impl<'t> RunWriter<'t> {
             group_key_id: None,
             phase_key_id: None,
             pairs: Vec::with_capacity(16),
+            set_key: Vec::with_capacity(32),
             items: String::with_capacity(128),
             pending: Vec::with_capacity(SAMPLE_ROWS),
             insert_samples: tx.prepare(&insert_samples_sql(SAMPLE_ROWS))?,
@@ -200,18 +204,16 @@ impl<'t> RunWriter<'t> {
         Ok(())
     }
 
-    /// Records the run's digest and counts, and stores its aggregates from
-    /// the `scope_*` views (migrations/V3__aggregates_from_views.sql).
-    pub fn finish(mut self, content_sha256: &str) -> rusqlite::Result<WriteCounts> {
+    /// Records the run's counts, and stores its aggregates from the
+    /// `scope_*` views (migrations/V3__aggregates_from_views.sql).
+    pub fn finish(mut self) -> rusqlite::Result<WriteCounts> {
         self.flush_samples()?;
         let tx = self.tx;
         tx.prepare_cached(
-            "UPDATE runs SET content_sha256 = ?2, entries = ?3, zero_counters = ?4, nonfinite = ?5
-             WHERE id = ?1",
+            "UPDATE runs SET entries = ?2, zero_counters = ?3, nonfinite = ?4 WHERE id = ?1",
         )?
         .execute(params![
             self.run_id,
-            content_sha256,
             self.counts.entries as i64,
             self.counts.zero_counters as i64,
             self.counts.nonfinite as i64
@@ -224,9 +226,15 @@ impl<'t> RunWriter<'t> {
     }
 }
 
-pub fn set_name(tx: &Transaction<'_>, run_id: i64, name: &str) -> rusqlite::Result<()> {
-    tx.prepare_cached("UPDATE runs SET name = ?2 WHERE id = ?1")?
-        .execute(params![run_id, name])?;
+/// Names the run and records the sha256 of its file's content.
+pub fn set_identity(
+    tx: &Transaction<'_>,
+    run_id: i64,
+    name: &str,
+    content_sha256: &str,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE runs SET name = ?2, content_sha256 = ?3 WHERE id = ?1")?
+        .execute(params![run_id, name, content_sha256])?;
     Ok(())
 }
 

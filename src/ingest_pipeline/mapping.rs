@@ -66,14 +66,21 @@ fn open_metrics_file(path: &Path) -> Result<File> {
     File::open(path).map_err(cannot_read)
 }
 
-/// Drops the mapping's pages before the batch's first string: the parser
-/// has hashed them and the writer has stored them. Returns the new mark.
-pub(super) fn release_behind(map: &Mmap, batch: &Batch<'_>, released: usize) -> usize {
-    let done = match batch.entries.first().map(|e| &e.metric) {
+/// Drops the mapping's pages before the batch's first string and before
+/// `hashed`: the writer has stored them and the hasher has read them.
+/// Returns the new mark.
+pub(super) fn release_behind(
+    map: &Mmap,
+    batch: &Batch<'_>,
+    hashed: usize,
+    released: usize,
+) -> usize {
+    let stored = match batch.entries.first().map(|e| &e.metric) {
         Some(Cow::Borrowed(metric)) => metric.as_ptr() as usize - map.as_ptr() as usize,
         Some(Cow::Owned(_)) => released,
         None => batch.position,
     };
+    let done = stored.min(hashed);
     let releasable = done / RELEASE_STEP * RELEASE_STEP;
     if releasable <= released {
         return released;

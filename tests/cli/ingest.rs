@@ -38,7 +38,46 @@ fn stdout_carries_only_the_new_run_ids_one_per_line() {
         ("a", "3f2c1e9", "main")
     );
     assert!(source.ends_with("a.json"));
-    assert_eq!(sha.len(), 64);
+    assert_eq!(sha, sha256_hex(GOOD.as_bytes()));
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The digest is computed on its own thread, a megabyte at a time, kept
+/// within reach of the writer: files of several steps, one that fails
+/// midway and one after it must each get their own content's digest.
+#[test]
+fn every_run_records_the_sha256_of_its_own_content() {
+    let sandbox = Sandbox::new();
+    let reth = shared_data("openvm-reth-benchmark_01932bb_reth-example-segment.json");
+    let big = std::fs::read(&reth).unwrap();
+    let broken = sandbox.write("broken.json", &big[..big.len() / 2]);
+    let small = sandbox.write("small.json", GOOD);
+    let output = sandbox
+        .prof()
+        .args(["ingest", "--commit", "c1", "--branch", "main"])
+        .args([&reth, &broken, &small])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "the broken file fails the call"
+    );
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), "1\n2\n");
+    let digests = rows(
+        &sandbox.conn(),
+        "SELECT content_sha256 FROM runs ORDER BY id",
+        [],
+        |r| r.get::<_, String>(0),
+    );
+    assert_eq!(digests, [sha256_hex(&big), sha256_hex(GOOD.as_bytes())]);
 }
 
 #[test]

@@ -88,18 +88,29 @@ impl RunWriter<'_> {
         if pairs.len() != before {
             self.counts.repeated_keys += 1;
         }
-        // The canonical text of the set: [[key id, value id], …] by key id.
-        use std::fmt::Write;
-        self.items.clear();
-        self.items.push('[');
-        for (i, &(key, value)) in pairs.iter().enumerate() {
-            let comma = if i == 0 { "" } else { "," };
-            let _ = write!(self.items, "{comma}[{key},{value}]");
-        }
-        self.items.push(']');
-        let result = self.lookup_or_insert_label_set(&pairs);
+        let result = self.label_set_of_pairs(&pairs);
         self.pairs = pairs;
         result
+    }
+
+    /// The id of the label set of sorted, distinct `pairs`. The run's cache
+    /// is keyed by the pairs as integers, so a set seen before costs one
+    /// hash of a few integers; its `items` text is built only for the
+    /// database.
+    fn label_set_of_pairs(&mut self, pairs: &[(i64, i64)]) -> rusqlite::Result<i64> {
+        let cacheable = set_key(pairs, &mut self.set_key);
+        if cacheable {
+            if let Some(&id) = self.label_set_ids.get(self.set_key.as_slice()) {
+                return Ok(id);
+            }
+        }
+        write_items(pairs, &mut self.items);
+        let id = self.lookup_or_insert_label_set(pairs)?;
+        if cacheable {
+            self.label_set_ids
+                .insert(self.set_key.as_slice().into(), id);
+        }
+        Ok(id)
     }
 
     /// A file seen before meets its label sets again in the order their ids
@@ -114,21 +125,27 @@ impl RunWriter<'_> {
             .tx
             .prepare_cached("SELECT id, items FROM label_sets WHERE id > ?1 AND id <= ?2")?;
         let mut rows = statement.query([id, id + PREFETCH as i64])?;
+        let mut pairs = Vec::new();
+        let mut key = Vec::new();
         while let Some(row) = rows.next()? {
-            let items: String = row.get(1)?;
-            self.label_set_ids
-                .entry(items.into_boxed_str())
-                .or_insert(row.get(0)?);
             self.prefetched += 1;
+            // A set whose text is not prof's canonical form is looked up by
+            // text when met, as without read-ahead.
+            let Some(items) = row.get_ref(1)?.as_str().ok() else {
+                continue;
+            };
+            if parse_items(items, &mut pairs) && set_key(&pairs, &mut key) {
+                self.label_set_ids
+                    .entry(key.as_slice().into())
+                    .or_insert(row.get(0)?);
+            }
         }
         self.prefetched_to = id + PREFETCH as i64;
         Ok(())
     }
 
+    /// Finds the set whose text is in `self.items`, else inserts it.
     fn lookup_or_insert_label_set(&mut self, pairs: &[(i64, i64)]) -> rusqlite::Result<i64> {
-        if let Some(&id) = self.label_set_ids.get(self.items.as_str()) {
-            return Ok(id);
-        }
         let tx = self.tx;
         let surely_new = pairs
             .iter()
@@ -142,28 +159,80 @@ impl RunWriter<'_> {
         };
         if let Some(id) = found {
             self.prefetch_after(id)?;
+            return Ok(id);
         }
-        let id = match found {
-            Some(id) => id,
-            None => {
-                let value_of = |key: Option<i64>| {
-                    key.and_then(|key| pairs.iter().find(|&&(k, _)| k == key))
-                        .map(|&(_, value)| value)
-                };
-                tx.prepare_cached(
-                    "INSERT INTO label_sets (items, group_value_id, phase_value_id) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![
-                    self.items.as_str(),
-                    value_of(self.group_key_id),
-                    value_of(self.phase_key_id)
-                ])?;
-                tx.last_insert_rowid()
-            }
+        let value_of = |key: Option<i64>| {
+            key.and_then(|key| pairs.iter().find(|&&(k, _)| k == key))
+                .map(|&(_, value)| value)
         };
-        self.label_set_ids.insert(self.items.as_str().into(), id);
-        Ok(id)
+        tx.prepare_cached(
+            "INSERT INTO label_sets (items, group_value_id, phase_value_id) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![
+            self.items.as_str(),
+            value_of(self.group_key_id),
+            value_of(self.phase_key_id)
+        ])?;
+        Ok(tx.last_insert_rowid())
     }
+}
+
+/// The cache key of sorted `pairs`: key and value ids alternating, as
+/// 32-bit integers. False when an id does not fit (the set is then not
+/// cached, and found by its text).
+fn set_key(pairs: &[(i64, i64)], key: &mut Vec<u32>) -> bool {
+    key.clear();
+    for &(k, v) in pairs {
+        match (u32::try_from(k), u32::try_from(v)) {
+            (Ok(k), Ok(v)) => key.extend([k, v]),
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The canonical text of a label set, `[[key id,value id],…]` sorted by key
+/// id: what `label_sets.items` holds and its UNIQUE index compares.
+pub(super) fn write_items(pairs: &[(i64, i64)], items: &mut String) {
+    let mut digits = itoa::Buffer::new();
+    items.clear();
+    items.push('[');
+    for (i, &(key, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            items.push(',');
+        }
+        items.push('[');
+        items.push_str(digits.format(key));
+        items.push(',');
+        items.push_str(digits.format(value));
+        items.push(']');
+    }
+    items.push(']');
+}
+
+/// Reads canonical `items` text back into pairs; false for any other text.
+pub(super) fn parse_items(items: &str, pairs: &mut Vec<(i64, i64)>) -> bool {
+    pairs.clear();
+    let Some(inner) = items.strip_prefix('[').and_then(|s| s.strip_suffix(']')) else {
+        return false;
+    };
+    if inner.is_empty() {
+        return true;
+    }
+    for pair in inner.split("],[") {
+        let pair = pair.trim_start_matches('[').trim_end_matches(']');
+        let Some((key, value)) = pair.split_once(',') else {
+            return false;
+        };
+        match (key.parse(), value.parse()) {
+            (Ok(key), Ok(value)) => pairs.push((key, value)),
+            _ => return false,
+        }
+    }
+    // Only the canonical spelling of these pairs may share their cache key.
+    let mut canonical = String::with_capacity(items.len());
+    write_items(pairs, &mut canonical);
+    canonical == items
 }
 
 /// The id of `text` in a table with a UNIQUE text column, inserted if new.
@@ -182,4 +251,35 @@ fn intern_unique(
     }
     tx.prepare_cached(insert)?.execute([text])?;
     Ok(tx.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_items, set_key, write_items};
+
+    #[test]
+    fn items_text_round_trips_and_only_canonical_text_parses() {
+        let mut items = String::new();
+        let mut pairs = Vec::new();
+        for set in [vec![], vec![(1, 4)], vec![(1, 4), (3, 9), (12, 100_000)]] {
+            write_items(&set, &mut items);
+            assert!(parse_items(&items, &mut pairs), "{items}");
+            assert_eq!(pairs, set);
+        }
+        assert_eq!(items, "[[1,4],[3,9],[12,100000]]");
+        // Other spellings of the same pairs must not share their cache key.
+        for other in [
+            "[[1, 4]]", "[[01,4]]", "[[1,4],]", "[1,4]", "[[1,4]", "", "[[+1,4]]",
+        ] {
+            assert!(!parse_items(other, &mut pairs), "{other}");
+        }
+    }
+
+    #[test]
+    fn ids_beyond_32_bits_are_not_cached() {
+        let mut key = Vec::new();
+        assert!(set_key(&[(1, 2), (3, 4)], &mut key));
+        assert_eq!(key, [1, 2, 3, 4]);
+        assert!(!set_key(&[(1, 1 << 32)], &mut key));
+    }
 }
