@@ -86,7 +86,7 @@ pub fn repeat(
     Ok(Spread { runs })
 }
 
-/// A row whose median wall time is under this is short: one scheduler
+/// A row whose fastest run is under this is short: one scheduler
 /// hiccup on a loaded machine moves it by as much as it costs.
 pub const SHORT: Duration = Duration::from_millis(100);
 
@@ -94,9 +94,11 @@ pub const SHORT: Duration = Duration::from_millis(100);
 pub const SHORT_RUNS: usize = 20;
 
 /// How many runs a row needs in all, given what its first runs measured:
-/// `runs`, or at least `SHORT_RUNS` for a short row.
+/// `runs`, or at least `SHORT_RUNS` for a short row. A row is short when
+/// its fastest run was: on a loaded machine the first few runs' median can
+/// land above the line for a row that costs far less.
 pub fn enough_runs(runs: usize, so_far: &Spread) -> usize {
-    if so_far.median().wall < SHORT {
+    if so_far.min_median_max(|m| m.wall).0 < SHORT {
         runs.max(SHORT_RUNS)
     } else {
         runs
