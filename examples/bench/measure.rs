@@ -29,21 +29,43 @@ impl Spread {
         middle
     }
 
+    /// How many runs were measured.
+    pub fn len(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// One more run of the same row.
+    pub fn push(&mut self, run: Measured) {
+        self.runs.push(run);
+    }
+
+    /// Min, median and max of one quantity.
+    fn min_median_max<T: Ord + Copy>(&self, key: impl Fn(&Measured) -> T) -> (T, T, T) {
+        let median = key(median_of(&self.runs, &key));
+        let values = self.runs.iter().map(&key);
+        let min = values.clone().min().unwrap_or(median);
+        (min, median, values.max().unwrap_or(median))
+    }
+
     /// `median (min–max)` of one quantity, formatted by `show`.
     fn cell<T: Ord + Copy>(
         &self,
         key: impl Fn(&Measured) -> T,
         show: impl Fn(T) -> String,
     ) -> String {
-        let values: Vec<T> = self.runs.iter().map(&key).collect();
-        let (min, max) = (values.iter().min(), values.iter().max());
-        let median = key(median_of(&self.runs, &key));
-        match (min, max) {
-            (Some(&min), Some(&max)) if self.runs.len() > 1 => {
-                format!("{} ({}–{})", show(median), show(min), show(max))
-            }
-            _ => show(median),
+        let (min, median, max) = self.min_median_max(key);
+        if self.runs.len() > 1 {
+            format!("{} ({}–{})", show(median), show(min), show(max))
+        } else {
+            show(median)
         }
+    }
+
+    /// `min / median / max` of wall time, the order the speed table reads
+    /// left to right.
+    pub fn wall_min_median_max(&self) -> String {
+        let (min, median, max) = self.min_median_max(|m| m.wall);
+        format!("{} / {} / {}", ms(min), ms(median), ms(max))
     }
 }
 
@@ -62,6 +84,38 @@ pub fn repeat(
 ) -> Result<Spread, String> {
     let runs = (0..runs.max(1)).map(&mut once).collect::<Result<_, _>>()?;
     Ok(Spread { runs })
+}
+
+/// A row whose fastest run is under this is short: one scheduler
+/// hiccup on a loaded machine moves it by as much as it costs.
+pub const SHORT: Duration = Duration::from_millis(100);
+
+/// How many runs a short row needs at least, so its median is one of many.
+pub const SHORT_RUNS: usize = 20;
+
+/// How many runs a row needs in all, given what its first runs measured:
+/// `runs`, or at least `SHORT_RUNS` for a short row. A row is short when
+/// its fastest run was: on a loaded machine the first few runs' median can
+/// land above the line for a row that costs far less.
+pub fn enough_runs(runs: usize, so_far: &Spread) -> usize {
+    if so_far.min_median_max(|m| m.wall).0 < SHORT {
+        runs.max(SHORT_RUNS)
+    } else {
+        runs
+    }
+}
+
+/// Like `repeat`, then more runs while the row turns out to be short
+/// (`enough_runs`).
+pub fn repeat_enough(
+    runs: usize,
+    mut once: impl FnMut(usize) -> Result<Measured, String>,
+) -> Result<Spread, String> {
+    let mut spread = repeat(runs, &mut once)?;
+    for i in spread.len()..enough_runs(runs, &spread) {
+        spread.push(once(i)?);
+    }
+    Ok(spread)
 }
 
 /// Runs the command `build` makes `runs` times, nothing between.
