@@ -4,13 +4,14 @@
 //! Files are memory-mapped and parsed on one thread while another writes to
 //! SQLite: within a large file the two overlap batch by batch, and across
 //! many files the parser runs ahead into the next file while the writer
-//! finishes the last one. A third thread computes each file's sha256 (about
-//! 0.7 s per GB, as much as the parse): the writer needs the digest only
-//! after the run's aggregates are stored, a single-threaded stretch in which
-//! that thread has a core to itself. Batches of parsed entries borrow from
-//! the mappings and cross a bounded channel; pages that both the hasher and
-//! the writer are done with are released, so resident memory stays flat
-//! however large a file is.
+//! finishes the last one. The parser also numbers each file's names and
+//! label sets (`numbering`), so batches own what they carry and the writer
+//! meets each name once. The file's sha256 (about 0.7 s per GB, as much as
+//! the parse) is computed by the parser's thread after the parse: the
+//! writer needs it only after the run's aggregates are stored, a
+//! single-threaded stretch that leaves that core free. The parser releases
+//! the mapped pages behind it, so resident memory stays flat however large
+//! a file is.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -22,13 +23,15 @@ use memmap2::Mmap;
 use rusqlite::{Connection, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
-use crate::db::writer::{self, RunHeader, RunWriter, WriteCounts};
+use crate::db::writer::{self, Batch, RunHeader, RunWriter, WriteCounts};
 use crate::error::{self, Error, Result};
 use crate::input::{self, Entry, ParseError};
 
 mod mapping;
+mod numbering;
 
 use mapping::{map_file, release_behind};
+use numbering::Numbering;
 
 /// Entries per batch sent from the parser to the writer.
 const BATCH: usize = 4096;
@@ -36,11 +39,9 @@ const BATCH: usize = 4096;
 const IN_FLIGHT: usize = 4;
 /// Files larger than this show a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
-/// Bytes hashed between two reports of the hasher's progress.
+/// Bytes hashed between two checks for a file the writer gave up on (and
+/// between two releases of the pages behind the hasher).
 const HASH_STEP: usize = 1 << 20;
-/// How far the hasher may read ahead of the pages the writer has released:
-/// the pages in between stay resident.
-const HASH_LEAD: usize = 16 << 20;
 
 /// What the user asked for, validated.
 #[derive(Clone, Debug, Default)]
@@ -94,26 +95,21 @@ pub fn ingest_files(
     // The index of a file the writer gave up on: the parser and the hasher
     // stop it early.
     let abandoned = AtomicUsize::new(usize::MAX);
-    // Per file: how many leading bytes the hasher is done with, and where
-    // it sends the digest.
-    let hashed: Vec<AtomicUsize> = maps.iter().map(|_| AtomicUsize::new(0)).collect();
-    let released: Vec<AtomicUsize> = maps.iter().map(|_| AtomicUsize::new(0)).collect();
+    // Per file, where the hasher sends the digest.
     let (digest_senders, digest_receivers): (Vec<_>, Vec<_>) =
         maps.iter().map(|_| mpsc::channel::<String>()).unzip();
     std::thread::scope(|scope| {
-        let (sender, receiver) = mpsc::sync_channel::<Message<'_>>(IN_FLIGHT);
-        scope.spawn(|| parse_all(&maps, options, sender, &abandoned));
-        scope.spawn(|| hash_all(&maps, &hashed, &released, digest_senders, &abandoned));
-        for (index, (path, map)) in paths.iter().zip(&maps).enumerate() {
+        let (sender, receiver) = mpsc::sync_channel::<Message>(IN_FLIGHT);
+        let maps = &maps;
+        let abandoned = &abandoned;
+        scope.spawn(move || parse_all(maps, options, sender, digest_senders, abandoned));
+        for (index, (path, map)) in paths.iter().zip(maps).enumerate() {
             let result = match map {
                 Err(e) => Err(clone_error(e)),
-                Ok(map) => {
+                Ok(_) => {
                     let mut done = false;
                     let file = FileInput {
                         path,
-                        map,
-                        hashed: &hashed[index],
-                        released: &released[index],
                         digest: &digest_receivers[index],
                     };
                     let result = write_file(conn, &db_path, &file, options, &receiver, &mut done);
@@ -135,28 +131,17 @@ pub fn ingest_files(
 }
 
 /// What the parser tells the writer, file by file in order.
-enum Message<'a> {
-    Batch(Batch<'a>),
+enum Message {
+    Batch(Batch),
     /// The file is parsed: the parse result.
     Done(std::result::Result<bool, ParseError>),
 }
 
-/// One mapped input file as the writer sees it.
+/// One input file as the writer sees it.
 struct FileInput<'s> {
     path: &'s Path,
-    map: &'s Mmap,
-    /// How many leading bytes the hasher is done with.
-    hashed: &'s AtomicUsize,
-    /// How many leading bytes' pages the writer has released.
-    released: &'s AtomicUsize,
     /// The content's sha256, once the hasher has it.
     digest: &'s mpsc::Receiver<String>,
-}
-
-/// A batch of parsed entries and how far into the file the parser had got.
-struct Batch<'a> {
-    entries: Vec<Entry<'a>>,
-    position: usize,
 }
 
 fn clone_error(error: &Error) -> Error {
@@ -170,95 +155,86 @@ fn clone_error(error: &Error) -> Error {
 }
 
 /// Parser thread: every mapped file in order, batch by batch, each closed
-/// by a `Done`.
-fn parse_all<'a>(
-    maps: &'a [Result<Mmap>],
-    options: &IngestOptions,
-    sender: mpsc::SyncSender<Message<'a>>,
-    abandoned: &AtomicUsize,
-) {
-    for (index, map) in maps.iter().enumerate() {
-        let Ok(map) = map else { continue };
-        let progress = progress_bar(map.len() as u64);
-        let stop = || abandoned.load(Ordering::SeqCst) == index;
-        let result = parse_one(map, options, &sender, &progress, &stop);
-        progress.finish_and_clear();
-        if sender.send(Message::Done(result)).is_err() {
-            return;
-        }
-    }
-}
-
-/// Hasher thread: the sha256 of every mapped file in order, reporting its
-/// progress so that the writer releases only pages it has hashed.
-fn hash_all(
+/// by a `Done`; then, while the writer stores the run's aggregates, the
+/// file's sha256, sent on the file's own channel.
+fn parse_all(
     maps: &[Result<Mmap>],
-    hashed: &[AtomicUsize],
-    released: &[AtomicUsize],
+    options: &IngestOptions,
+    sender: mpsc::SyncSender<Message>,
     digests: Vec<mpsc::Sender<String>>,
     abandoned: &AtomicUsize,
 ) {
     for (index, (map, digest)) in maps.iter().zip(digests).enumerate() {
         let Ok(map) = map else { continue };
-        let mut hasher = Sha256::new();
-        let mut done = 0;
-        for chunk in map.chunks(HASH_STEP) {
-            if abandoned.load(Ordering::SeqCst) == index {
-                break;
-            }
-            // Keep within reach of the writer, so that resident memory stays
-            // flat; the writer gives up a file only after marking it.
-            while done
-                > released[index]
-                    .load(Ordering::Acquire)
-                    .saturating_add(HASH_LEAD)
-                && abandoned.load(Ordering::SeqCst) != index
-            {
-                std::thread::sleep(std::time::Duration::from_micros(200));
-            }
-            hasher.update(chunk);
-            done += chunk.len();
-            hashed[index].store(done, Ordering::Release);
+        let progress = progress_bar(map.len() as u64);
+        let result = parse_one(map, index, options, &sender, &progress, abandoned);
+        progress.finish_and_clear();
+        let parsed = result.is_ok();
+        if sender.send(Message::Done(result)).is_err() {
+            return;
         }
-        let hex = hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>();
-        // The writer has gone only if it gave up on this file.
-        let _ = digest.send(hex);
+        if parsed && let Some(hex) = sha256_hex(map, || abandoned.load(Ordering::SeqCst) == index) {
+            // The writer has gone only if it gave up on this file.
+            let _ = digest.send(hex);
+        }
     }
 }
 
-fn parse_one<'a>(
-    bytes: &'a [u8],
+/// The sha256 of `map` as lowercase hex, releasing the pages behind it;
+/// `None` if `stop` says the writer gave up on the file.
+fn sha256_hex(map: &Mmap, stop: impl Fn() -> bool) -> Option<String> {
+    let mut hasher = Sha256::new();
+    let (mut done, mut released) = (0, 0);
+    for chunk in map.chunks(HASH_STEP) {
+        if stop() {
+            return None;
+        }
+        hasher.update(chunk);
+        done += chunk.len();
+        released = release_behind(map, done, released);
+    }
+    Some(
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
+}
+
+fn parse_one(
+    map: &Mmap,
+    index: usize,
     options: &IngestOptions,
-    sender: &mpsc::SyncSender<Message<'a>>,
+    sender: &mpsc::SyncSender<Message>,
     progress: &ProgressBar,
-    stop: &dyn Fn() -> bool,
+    abandoned: &AtomicUsize,
 ) -> std::result::Result<bool, ParseError> {
+    let bytes: &[u8] = map;
     let base = bytes.as_ptr() as usize;
-    let mut entries = Vec::with_capacity(BATCH);
+    let mut numbering = Numbering::default();
+    let mut batch = Batch::default();
+    let mut too_many = false;
     // The parser's position is known from where the strings it borrows lie.
     let mut position = 0usize;
-    let flush = |entries: &mut Vec<Entry<'a>>, position: usize| -> bool {
+    let mut released = 0usize;
+    let mut flush = |batch: &mut Batch, position: usize| -> bool {
         progress.set_position(position as u64);
-        let full = std::mem::replace(entries, Vec::with_capacity(BATCH));
-        !stop()
-            && sender
-                .send(Message::Batch(Batch {
-                    entries: full,
-                    position,
-                }))
-                .is_ok()
+        // A batch owns what it carries: the pages behind the parser can go.
+        released = release_behind(map, position, released);
+        let full = std::mem::take(batch);
+        abandoned.load(Ordering::SeqCst) != index && sender.send(Message::Batch(full)).is_ok()
     };
-    let on_entry = |entry: Entry<'a>| {
+    let on_entry = |entry: Entry<'_>| {
         if let Cow::Borrowed(metric) = &entry.metric {
             position = position.max(metric.as_ptr() as usize - base);
         }
-        entries.push(entry);
-        if entries.len() == BATCH {
-            return flush(&mut entries, position);
+        if numbering.add(&entry, &mut batch).is_err() {
+            too_many = true;
+            return false;
+        }
+        if batch.entries as usize == BATCH {
+            return flush(&mut batch, position);
         }
         true
     };
@@ -267,14 +243,21 @@ fn parse_one<'a>(
         Ok(input::Format::Bmf) => input::bmf::for_each_entry(bytes, on_entry),
         Err(error) => Err(error),
     };
-    if result.is_ok() && !entries.is_empty() {
-        flush(&mut entries, position);
+    if too_many {
+        return Err(ParseError {
+            position: None,
+            message: "more than 4,294,967,295 distinct names or label sets".into(),
+            hint: "split the file into several runs",
+        });
+    }
+    if result.is_ok() && batch.entries > 0 {
+        flush(&mut batch, position);
     }
     result
 }
 
 /// Drops messages up to and including the current file's `Done`.
-fn drain_file(receiver: &mpsc::Receiver<Message<'_>>) {
+fn drain_file(receiver: &mpsc::Receiver<Message>) {
     while let Ok(message) = receiver.recv() {
         if let Message::Done(..) = message {
             return;
@@ -289,7 +272,7 @@ fn write_file(
     db_path: &Path,
     file: &FileInput<'_>,
     options: &IngestOptions,
-    receiver: &mpsc::Receiver<Message<'_>>,
+    receiver: &mpsc::Receiver<Message>,
     done: &mut bool,
 ) -> Result<Outcome> {
     let sql = |e: rusqlite::Error| error::sqlite(db_path, &e);
@@ -307,21 +290,11 @@ fn write_file(
         meta: options.meta.clone(),
     };
     let mut run = RunWriter::begin(&tx, &header).map_err(sql)?;
-    let mut released = 0usize;
     let parsed = loop {
         match receiver.recv() {
-            Ok(Message::Batch(batch)) => {
-                for entry in &batch.entries {
-                    run.push(entry).map_err(sql)?;
-                }
-                let hashed = file.hashed.load(Ordering::Acquire);
-                released = release_behind(file.map, &batch, hashed, released);
-                file.released.store(released, Ordering::Release);
-            }
+            Ok(Message::Batch(batch)) => run.push_batch(&batch).map_err(sql)?,
             Ok(Message::Done(parsed)) => {
                 *done = true;
-                // No more batches will move the mark: the hasher may finish.
-                file.released.store(usize::MAX, Ordering::Release);
                 break parsed;
             }
             Err(_) => return Err(Error::internal("the parser thread stopped unexpectedly")),

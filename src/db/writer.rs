@@ -2,7 +2,7 @@
 //! label keys, label values and label sets, appends samples, and at the end
 //! stores the run's aggregates from the views that define them.
 //!
-//! Interning caches live for one run only, so a rolled-back run can never
+//! Ids and caches live for one run only, so a rolled-back run can never
 //! leave an id in memory that the database no longer has.
 
 use std::collections::HashMap;
@@ -10,9 +10,10 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::input::Entry;
-
+mod batch;
 mod intern;
+
+pub use batch::{Batch, NumberedSample};
 
 type Map<K, V> = HashMap<K, V, RandomState>;
 
@@ -40,9 +41,10 @@ pub struct WriteCounts {
 pub struct RunWriter<'t> {
     tx: &'t Transaction<'t>,
     run_id: i64,
-    metric_ids: Map<Box<str>, i64>,
-    key_ids: Map<Box<str>, i64>,
-    value_ids: Map<Box<str>, i64>,
+    /// The database ids of the file's numbered names and label sets.
+    ids: batch::Ids,
+    /// Label sets read ahead (see `intern::prefetch_after`), by their
+    /// pairs of ids.
     label_set_ids: Map<Box<[u32]>, i64>,
     /// Ids at or above these were created by this run, so a label set that
     /// uses one cannot be in the database yet.
@@ -118,9 +120,7 @@ impl<'t> RunWriter<'t> {
         Ok(RunWriter {
             tx,
             run_id,
-            metric_ids: Map::default(),
-            key_ids: Map::default(),
-            value_ids: Map::default(),
+            ids: batch::Ids::default(),
             label_set_ids: Map::default(),
             first_new_key_id: next_id("label_keys")?,
             first_new_value_id: next_id("label_values")?,
@@ -139,41 +139,6 @@ impl<'t> RunWriter<'t> {
 
     pub fn run_id(&self) -> i64 {
         self.run_id
-    }
-
-    /// Stores one entry. Counters at 0 are dropped; non-finite values are
-    /// stored with a NULL value and their text.
-    pub fn push(&mut self, entry: &Entry<'_>) -> rusqlite::Result<()> {
-        let seq = self.counts.entries;
-        self.counts.entries += 1;
-        if entry.kind == crate::input::Kind::Counter && entry.value == 0.0 {
-            self.counts.zero_counters += 1;
-            return Ok(());
-        }
-        let metric_id = self.metric_id(&entry.metric)?;
-        let label_set_id = self.label_set_id(entry)?;
-        let (value, nonfinite) = if entry.value.is_finite() {
-            (Some(entry.value), None)
-        } else {
-            self.counts.nonfinite += 1;
-            (
-                None,
-                Some(entry.nonfinite_text.as_deref().unwrap_or("NaN").to_string()),
-            )
-        };
-        self.pending.push(PendingSample {
-            seq: seq as i64,
-            label_set_id,
-            metric_id,
-            kind: entry.kind.code(),
-            value,
-            nonfinite,
-        });
-        self.counts.samples += 1;
-        if self.pending.len() == SAMPLE_ROWS {
-            self.flush_samples()?;
-        }
-        Ok(())
     }
 
     /// Writes the pending samples: a full batch through the prepared

@@ -2,13 +2,11 @@
 //! says what to do, and releasing the pages the writer is done with, so
 //! resident memory stays flat however large the file.
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::path::Path;
 
 use memmap2::{Mmap, UncheckedAdvice};
 
-use super::Batch;
 use crate::error::{self, Error, Result};
 
 /// The mapping's pages are released behind the writer in steps this large.
@@ -66,21 +64,9 @@ fn open_metrics_file(path: &Path) -> Result<File> {
     File::open(path).map_err(cannot_read)
 }
 
-/// Drops the mapping's pages before the batch's first string and before
-/// `hashed`: the writer has stored them and the hasher has read them.
-/// Returns the new mark.
-pub(super) fn release_behind(
-    map: &Mmap,
-    batch: &Batch<'_>,
-    hashed: usize,
-    released: usize,
-) -> usize {
-    let stored = match batch.entries.first().map(|e| &e.metric) {
-        Some(Cow::Borrowed(metric)) => metric.as_ptr() as usize - map.as_ptr() as usize,
-        Some(Cow::Owned(_)) => released,
-        None => batch.position,
-    };
-    let done = stored.min(hashed);
+/// Drops the mapping's pages before `done`, in whole steps, from the mark
+/// `released` on; returns the new mark.
+pub(super) fn release_behind(map: &Mmap, done: usize, released: usize) -> usize {
     let releasable = done / RELEASE_STEP * RELEASE_STEP;
     if releasable <= released {
         return released;

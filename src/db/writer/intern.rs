@@ -1,35 +1,26 @@
 //! Interning for [`RunWriter`]: the ids of metric names, label keys, label
-//! values and label sets, from the run's caches, else the database, else
-//! inserted; after a label-set hit the sets that follow it are read ahead,
-//! as a file seen before meets them again in id order.
+//! values and label sets, from the database, else inserted; after a
+//! label-set hit the sets that follow it are read ahead (only those are
+//! cached), as a file seen before meets them again in id order.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::RunWriter;
-use crate::input::Entry;
 
 /// Label sets read ahead after a lookup hit.
 const PREFETCH: u64 = 4096;
 
 impl RunWriter<'_> {
     pub(super) fn metric_id(&mut self, name: &str) -> rusqlite::Result<i64> {
-        if let Some(&id) = self.metric_ids.get(name) {
-            return Ok(id);
-        }
-        let id = intern_unique(
+        intern_unique(
             self.tx,
             "SELECT id FROM metric_names WHERE name = ?1",
             "INSERT INTO metric_names (name) VALUES (?1)",
             name,
-        )?;
-        self.metric_ids.insert(name.into(), id);
-        Ok(id)
+        )
     }
 
-    fn key_id(&mut self, key: &str) -> rusqlite::Result<i64> {
-        if let Some(&id) = self.key_ids.get(key) {
-            return Ok(id);
-        }
+    pub(super) fn key_id(&mut self, key: &str) -> rusqlite::Result<i64> {
         let id = intern_unique(
             self.tx,
             "SELECT id FROM label_keys WHERE key = ?1",
@@ -41,76 +32,38 @@ impl RunWriter<'_> {
             "phase" => self.phase_key_id = Some(id),
             _ => {}
         }
-        self.key_ids.insert(key.into(), id);
         Ok(id)
     }
 
-    fn value_id(&mut self, value: &str) -> rusqlite::Result<i64> {
-        if let Some(&id) = self.value_ids.get(value) {
-            return Ok(id);
-        }
+    pub(super) fn value_id(&mut self, value: &str) -> rusqlite::Result<i64> {
         let tx = self.tx;
         let hash = xxhash_rust::xxh3::xxh3_64(value.as_bytes()) as i64;
         let mut candidates =
             tx.prepare_cached("SELECT id, value FROM label_values WHERE hash = ?1")?;
         let mut rows = candidates.query([hash])?;
-        let mut found = None;
         while let Some(row) = rows.next()? {
             if row.get_ref(1)?.as_str().ok() == Some(value) {
-                found = Some(row.get(0)?);
-                break;
+                return row.get(0);
             }
         }
         drop(rows);
-        let id = match found {
-            Some(id) => id,
-            None => {
-                tx.prepare_cached("INSERT INTO label_values (hash, value) VALUES (?1, ?2)")?
-                    .execute(params![hash, value])?;
-                tx.last_insert_rowid()
-            }
-        };
-        self.value_ids.insert(value.into(), id);
-        Ok(id)
+        tx.prepare_cached("INSERT INTO label_values (hash, value) VALUES (?1, ?2)")?
+            .execute(params![hash, value])?;
+        Ok(tx.last_insert_rowid())
     }
 
-    pub(super) fn label_set_id(&mut self, entry: &Entry<'_>) -> rusqlite::Result<i64> {
-        let mut pairs = std::mem::take(&mut self.pairs);
-        pairs.clear();
-        for (key, value) in &entry.labels {
-            pairs.push((self.key_id(key)?, self.value_id(value)?));
-        }
-        // A label set is unordered; a key named twice keeps its first value
-        // (the stable sort keeps file order among equal keys).
-        pairs.sort_by_key(|&(key, _)| key);
-        let before = pairs.len();
-        pairs.dedup_by_key(|&mut (key, _)| key);
-        if pairs.len() != before {
-            self.counts.repeated_keys += 1;
-        }
-        let result = self.label_set_of_pairs(&pairs);
-        self.pairs = pairs;
-        result
-    }
-
-    /// The id of the label set of sorted, distinct `pairs`. The run's cache
-    /// is keyed by the pairs as integers, so a set seen before costs one
-    /// hash of a few integers; its `items` text is built only for the
-    /// database.
-    fn label_set_of_pairs(&mut self, pairs: &[(i64, i64)]) -> rusqlite::Result<i64> {
-        let cacheable = set_key(pairs, &mut self.set_key);
-        if cacheable {
-            if let Some(&id) = self.label_set_ids.get(self.set_key.as_slice()) {
-                return Ok(id);
-            }
+    /// The id of the label set of `pairs`, sorted by key id with each key
+    /// once. The file's numbering meets each set once, so only sets read
+    /// ahead are cached, keyed by the pairs as integers; `items` text is
+    /// built only for the database.
+    pub(super) fn label_set_of_pairs(&mut self, pairs: &[(i64, i64)]) -> rusqlite::Result<i64> {
+        if set_key(pairs, &mut self.set_key)
+            && let Some(&id) = self.label_set_ids.get(self.set_key.as_slice())
+        {
+            return Ok(id);
         }
         write_items(pairs, &mut self.items);
-        let id = self.lookup_or_insert_label_set(pairs)?;
-        if cacheable {
-            self.label_set_ids
-                .insert(self.set_key.as_slice().into(), id);
-        }
-        Ok(id)
+        self.lookup_or_insert_label_set(pairs)
     }
 
     /// A file seen before meets its label sets again in the order their ids
