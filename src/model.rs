@@ -70,7 +70,7 @@ pub struct SampleValue {
 }
 
 /// A group's weight: its stage in the proving pipeline and its display
-/// order. The view `scope_group_stats` (migrations/V4__group_weights_by_prefix.sql)
+/// order. The view `scope_group_stats` (migrations/V8__group_stats_sort_order.sql)
 /// decides it from the group's name; these are the numbers it gives, named
 /// once for Rust.
 pub mod weight {
