@@ -7,11 +7,11 @@
 //! finishes the last one. The parser also numbers each file's names and
 //! label sets (`numbering`), so batches own what they carry and the writer
 //! meets each name once. The file's sha256 (about 0.7 s per GB, as much as
-//! the parse) is computed by the parser's thread after the parse: the
-//! writer needs it only after the run's aggregates are stored, a
-//! single-threaded stretch that leaves that core free. The parser releases
-//! the mapped pages behind it, so resident memory stays flat however large
-//! a file is.
+//! the parse) is computed in the gaps (`digest`): by whichever thread would
+//! otherwise wait on the channel, and by the parser after the parse, while
+//! the writer stores the aggregates, which is when the writer first needs
+//! it. The parser and the hasher release the mapped pages behind them, so
+//! resident memory stays flat however large a file is.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -21,15 +21,16 @@ use std::sync::mpsc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use memmap2::Mmap;
 use rusqlite::{Connection, TransactionBehavior};
-use sha2::{Digest, Sha256};
 
 use crate::db::writer::{self, Batch, RunHeader, RunWriter, WriteCounts};
 use crate::error::{self, Error, Result};
 use crate::input::{self, Entry, ParseError};
 
+mod digest;
 mod mapping;
 mod numbering;
 
+use digest::SharedDigest;
 use mapping::{map_file, release_behind};
 use numbering::Numbering;
 
@@ -39,9 +40,6 @@ const BATCH: usize = 4096;
 const IN_FLIGHT: usize = 4;
 /// Files larger than this show a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
-/// Bytes hashed between two checks for a file the writer gave up on (and
-/// between two releases of the pages behind the hasher).
-const HASH_STEP: usize = 1 << 20;
 
 /// What the user asked for, validated.
 #[derive(Clone, Debug, Default)]
@@ -95,22 +93,22 @@ pub fn ingest_files(
     // The index of a file the writer gave up on: the parser and the hasher
     // stop it early.
     let abandoned = AtomicUsize::new(usize::MAX);
-    // Per file, where the hasher sends the digest.
-    let (digest_senders, digest_receivers): (Vec<_>, Vec<_>) =
-        maps.iter().map(|_| mpsc::channel::<String>()).unzip();
+    let digests: Vec<SharedDigest> = maps.iter().map(|_| SharedDigest::default()).collect();
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::sync_channel::<Message>(IN_FLIGHT);
         let maps = &maps;
         let abandoned = &abandoned;
-        scope.spawn(move || parse_all(maps, options, sender, digest_senders, abandoned));
+        let digests = &digests;
+        scope.spawn(move || parse_all(maps, options, sender, digests, abandoned));
         for (index, (path, map)) in paths.iter().zip(maps).enumerate() {
             let result = match map {
                 Err(e) => Err(clone_error(e)),
-                Ok(_) => {
+                Ok(map) => {
                     let mut done = false;
                     let file = FileInput {
                         path,
-                        digest: &digest_receivers[index],
+                        map,
+                        digest: &digests[index],
                     };
                     let result = write_file(conn, &db_path, &file, options, &receiver, &mut done);
                     if result.is_err() {
@@ -140,8 +138,9 @@ enum Message {
 /// One input file as the writer sees it.
 struct FileInput<'s> {
     path: &'s Path,
-    /// The content's sha256, once the hasher has it.
-    digest: &'s mpsc::Receiver<String>,
+    map: &'s Mmap,
+    /// The content's sha256 in the making.
+    digest: &'s SharedDigest,
 }
 
 fn clone_error(error: &Error) -> Error {
@@ -155,51 +154,71 @@ fn clone_error(error: &Error) -> Error {
 }
 
 /// Parser thread: every mapped file in order, batch by batch, each closed
-/// by a `Done`; then, while the writer stores the run's aggregates, the
-/// file's sha256, sent on the file's own channel.
+/// by a `Done`; then the rest of the file's sha256, while the writer stores
+/// the run's aggregates.
 fn parse_all(
     maps: &[Result<Mmap>],
     options: &IngestOptions,
     sender: mpsc::SyncSender<Message>,
-    digests: Vec<mpsc::Sender<String>>,
+    digests: &[SharedDigest],
     abandoned: &AtomicUsize,
 ) {
-    for (index, (map, digest)) in maps.iter().zip(digests).enumerate() {
+    for (index, map) in maps.iter().enumerate() {
         let Ok(map) = map else { continue };
         let progress = progress_bar(map.len() as u64);
-        let result = parse_one(map, index, options, &sender, &progress, abandoned);
+        let digest = &digests[index];
+        let result = parse_one(map, index, options, &sender, digest, &progress, abandoned);
         progress.finish_and_clear();
         let parsed = result.is_ok();
         if sender.send(Message::Done(result)).is_err() {
             return;
         }
-        if parsed && let Some(hex) = sha256_hex(map, || abandoned.load(Ordering::SeqCst) == index) {
-            // The writer has gone only if it gave up on this file.
-            let _ = digest.send(hex);
+        if parsed {
+            digest.finish(map, || abandoned.load(Ordering::SeqCst) == index);
         }
     }
 }
 
-/// The sha256 of `map` as lowercase hex, releasing the pages behind it;
-/// `None` if `stop` says the writer gave up on the file.
-fn sha256_hex(map: &Mmap, stop: impl Fn() -> bool) -> Option<String> {
-    let mut hasher = Sha256::new();
-    let (mut done, mut released) = (0, 0);
-    for chunk in map.chunks(HASH_STEP) {
-        if stop() {
-            return None;
+/// Sends `message`, taking steps of the file's digest while the channel is
+/// full; false if the writer has gone.
+fn send_hashing(
+    sender: &mpsc::SyncSender<Message>,
+    mut message: Message,
+    digest: &SharedDigest,
+    map: &Mmap,
+) -> bool {
+    loop {
+        match sender.try_send(message) {
+            Ok(()) => return true,
+            Err(mpsc::TrySendError::Disconnected(_)) => return false,
+            Err(mpsc::TrySendError::Full(back)) => {
+                message = back;
+                if !digest.step(map) {
+                    return sender.send(message).is_ok();
+                }
+            }
         }
-        hasher.update(chunk);
-        done += chunk.len();
-        released = release_behind(map, done, released);
     }
-    Some(
-        hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-    )
+}
+
+/// Receives the next message, taking steps of the file's digest while the
+/// channel is empty.
+fn recv_hashing(
+    receiver: &mpsc::Receiver<Message>,
+    digest: &SharedDigest,
+    map: &Mmap,
+) -> std::result::Result<Message, mpsc::RecvError> {
+    loop {
+        match receiver.try_recv() {
+            Ok(message) => return Ok(message),
+            Err(mpsc::TryRecvError::Disconnected) => return Err(mpsc::RecvError),
+            Err(mpsc::TryRecvError::Empty) => {
+                if !digest.step(map) {
+                    return receiver.recv();
+                }
+            }
+        }
+    }
 }
 
 fn parse_one(
@@ -207,6 +226,7 @@ fn parse_one(
     index: usize,
     options: &IngestOptions,
     sender: &mpsc::SyncSender<Message>,
+    digest: &SharedDigest,
     progress: &ProgressBar,
     abandoned: &AtomicUsize,
 ) -> std::result::Result<bool, ParseError> {
@@ -223,7 +243,8 @@ fn parse_one(
         // A batch owns what it carries: the pages behind the parser can go.
         released = release_behind(map, position, released);
         let full = std::mem::take(batch);
-        abandoned.load(Ordering::SeqCst) != index && sender.send(Message::Batch(full)).is_ok()
+        abandoned.load(Ordering::SeqCst) != index
+            && send_hashing(sender, Message::Batch(full), digest, map)
     };
     let on_entry = |entry: Entry<'_>| {
         if let Cow::Borrowed(metric) = &entry.metric {
@@ -291,7 +312,7 @@ fn write_file(
     };
     let mut run = RunWriter::begin(&tx, &header).map_err(sql)?;
     let parsed = loop {
-        match receiver.recv() {
+        match recv_hashing(receiver, file.digest, file.map) {
             Ok(Message::Batch(batch)) => run.push_batch(&batch).map_err(sql)?,
             Ok(Message::Done(parsed)) => {
                 *done = true;
@@ -308,8 +329,8 @@ fn write_file(
     let counts = run.finish().map_err(sql)?;
     let sha256 = file
         .digest
-        .recv()
-        .map_err(|_| Error::internal("the hashing thread stopped unexpectedly"))?;
+        .finish(file.map, || false)
+        .ok_or_else(|| Error::internal("the file's digest was given up"))?;
     let name = match &options.name {
         Some(name) => name.clone(),
         None => default_name(path, options.commit_sha.as_deref()),
