@@ -41,10 +41,12 @@ pub struct Markdown {
 impl Exporter for Markdown {
     fn render(&self, report: &Report) -> Result<Rendered> {
         let env = environment(self.templates.as_deref(), report_items(report));
+        // One template value serves both documents (it shares, not copies).
+        let report_value = Value::from(Serde(report));
         let main = render_template(
             &env,
             "compare.md.j2",
-            context! { report => Value::from(Serde(report)), detailed_file => self.detailed_file.clone() },
+            context! { report => report_value.clone(), detailed_file => self.detailed_file.clone() },
         )?;
         // The detailed tables and the chart exist only as files beside the
         // main document: rendering them for stdout would be wasted work.
@@ -52,11 +54,8 @@ impl Exporter for Markdown {
         if self.detailed_file.is_none() {
             return Ok(Rendered { main, attachments });
         }
-        let detailed = render_template(
-            &env,
-            "detailed.md.j2",
-            context! { report => Value::from(Serde(report)) },
-        )?;
+        let detailed =
+            render_template(&env, "detailed.md.j2", context! { report => report_value })?;
         attachments.push((Attachment::Detailed, detailed));
         if let Some(gpu) = &report.gpu_memory {
             let svg = render_template(

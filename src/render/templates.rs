@@ -157,7 +157,7 @@ fn load(dir: Option<&Path>, name: &str) -> std::result::Result<Option<String>, m
 
 /// A template environment for a view model of `items` items: embedded
 /// templates, user overrides, and the filters every template may use
-/// (`cell`, `num`, `pct`, `md`, `code`).
+/// (`cell`, `num`, `pct`, `md`, `code`, `detailed_row`, …).
 pub fn environment(overrides: Option<&Path>, items: usize) -> Environment<'static> {
     let mut env = Environment::new();
     // Block tags on their own lines leave no blank lines behind, so the
@@ -188,10 +188,13 @@ pub fn environment(overrides: Option<&Path>, items: usize) -> Environment<'stati
         crate::render::terminal::xml_safe(&text).into_owned()
     });
     env.add_filter("pvalue", crate::report::changes::format_p_value);
+    env.add_filter("detailed_row", |row: Value, decimals: Option<u32>| {
+        super::detailed::detailed_row(&row, decimals)
+    });
     env
 }
 
-fn value_text(value: &Value) -> String {
+pub(super) fn value_text(value: &Value) -> String {
     match value.as_str() {
         Some(text) => text.to_string(),
         None if value.is_none() || value.is_undefined() => String::new(),
@@ -200,7 +203,7 @@ fn value_text(value: &Value) -> String {
 }
 
 /// Reads a serialised [`Cell`] back out of a template value.
-fn cell_from_value(value: &Value) -> Cell {
+pub(super) fn cell_from_value(value: &Value) -> Cell {
     let number = |name: &str| {
         value
             .get_attr(name)

@@ -26,7 +26,7 @@ pub fn add_details(
         index.add_run(base, Side::Base)?;
     }
     let compared = base.is_some();
-    report.detailed = detailed_tables(&index, compared);
+    report.detailed = detailed_tables(&index, compared).into();
     report.instruction_counts = instruction_counts(&index, compared);
     report.gpu_memory = gpu_memory(&index, compared);
     Ok(())
