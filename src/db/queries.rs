@@ -158,18 +158,24 @@ const SAMPLE_VALUES_OF_RUN: &str = "SELECT label_set_id, metric_id, value FROM s
  SELECT label_set_id, (SELECT id FROM metric_names WHERE name = 'total_proof_time_ms'), value
  FROM derived_proof_times WHERE run_id = ?1";
 
-/// Every finite stored sample of a run plus its derived proof times, as
-/// (label set id, metric id, value) in file order, derived ones last.
-pub fn sample_values(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<SampleValue>> {
+/// Hands `visit` every finite stored sample of a run plus its derived proof
+/// times, as (label set id, metric id, value) in file order, derived ones
+/// last; a large run has millions, so they are not collected first.
+pub fn for_each_sample_value(
+    conn: &Connection,
+    run_id: i64,
+    mut visit: impl FnMut(SampleValue) -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
     let mut statement = conn.prepare_cached(SAMPLE_VALUES_OF_RUN)?;
-    let rows = statement.query_map([run_id], |row| {
-        Ok(SampleValue {
+    let mut rows = statement.query([run_id])?;
+    while let Some(row) = rows.next()? {
+        visit(SampleValue {
             label_set_id: row.get(0)?,
             metric_id: row.get(1)?,
             value: row.get(2)?,
-        })
-    })?;
-    rows.collect()
+        })?;
+    }
+    Ok(())
 }
 
 /// A label set's `items`: its (key id, value id) pairs as JSON text.
