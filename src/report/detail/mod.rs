@@ -2,6 +2,7 @@
 //! instruction counts per opcode, and GPU memory over time.
 
 mod index;
+mod items;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
