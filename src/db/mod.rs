@@ -20,6 +20,10 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{self, Error, Result};
 
+mod schema;
+
+use schema::{Found, Opened};
+
 mod embedded {
     refinery::embed_migrations!("migrations");
 }
@@ -40,24 +44,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The newest schema version this build knows.
 pub fn latest_schema_version() -> i64 {
-    embedded::migrations::runner()
-        .get_migrations()
-        .iter()
-        .map(|m| i64::from(m.version()))
-        .max()
-        .unwrap_or(0)
-}
-
-/// What a database file holds, before prof touches it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Found {
-    /// No schema at all: a new path, an empty file, a SQLite file without
-    /// tables. Only a writing command may initialise it.
-    Empty,
-    /// A prof database at this schema version.
-    Prof(i64),
-    /// Tables without prof's schema history: another application's.
-    Foreign,
+    schema::LATEST
 }
 
 /// Opens the database at `path`: checks it is a prof database this build
@@ -70,7 +57,7 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
         Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
     } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let (mut conn, found) = match connect(path, flags) {
+    let (mut conn, Opened { found, stamped }) = match connect(path, flags) {
         Ok(opened) => opened,
         // A reader that may not create the WAL index beside a read-only
         // database (a downloaded CI artifact, a shared copy) reads it as an
@@ -126,6 +113,9 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
             if found != Found::Prof(latest) {
                 migrate(&mut conn, path, latest)?;
             }
+            if !stamped {
+                with_retries(|| schema::stamp(&conn)).map_err(|e| error::sqlite(path, &e))?;
+            }
         }
         (Found::Prof(_), Access::ReadOnly) => {}
     }
@@ -151,7 +141,7 @@ pub fn schema_version_of(path: &Path) -> Result<Option<i64>> {
     if !path.exists() {
         return Ok(None);
     }
-    let (_, found) =
+    let (_, Opened { found, .. }) =
         connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| error::sqlite(path, &e))?;
     Ok(match found {
         Found::Prof(version) => Some(version),
@@ -197,11 +187,11 @@ pub fn checkpoint(conn: &Connection, path: &Path) -> Result<()> {
         .map_err(|e| error::sqlite(path, &e))
 }
 
-fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<(Connection, Found)> {
+fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<(Connection, Opened)> {
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    let found = what_is_there(&conn)?;
-    Ok((conn, found))
+    let opened = schema::what_is_there(&conn)?;
+    Ok((conn, opened))
 }
 
 fn cannot_write_beside(error: &rusqlite::Error) -> bool {
@@ -241,7 +231,7 @@ fn migrate(conn: &mut Connection, path: &Path, latest: i64) -> Result<()> {
             Ok(_) => return Ok(()),
             Err(e) => e,
         };
-        if schema_version(conn).is_ok_and(|version| version >= latest) {
+        if schema::version(conn).is_ok_and(|version| version >= latest) {
             return Ok(());
         }
         attempts += 1;
@@ -343,37 +333,6 @@ fn check_file(path: &Path, access: Access) -> Result<()> {
             format!("cannot read: {}", error::io_reason(&e)),
         )),
     }
-}
-
-/// The highest migration applied to this database; 0 for a new one.
-fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
-    match what_is_there(conn)? {
-        Found::Prof(version) => Ok(version),
-        Found::Empty | Found::Foreign => Ok(0),
-    }
-}
-
-/// Whether the file is empty, a prof database (with its schema version), or
-/// someone else's. Only reads `sqlite_master`.
-fn what_is_there(conn: &Connection) -> rusqlite::Result<Found> {
-    let (objects, has_history): (i64, bool) = conn.query_row(
-        "SELECT COUNT(*), COALESCE(MAX(name = 'refinery_schema_history'), 0) FROM sqlite_master",
-        [],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
-    if !has_history {
-        return Ok(if objects == 0 {
-            Found::Empty
-        } else {
-            Found::Foreign
-        });
-    }
-    let version = conn.query_row(
-        "SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history",
-        [],
-        |row| row.get(0),
-    )?;
-    Ok(Found::Prof(version))
 }
 
 fn migration_error(path: &Path, error: &refinery::Error) -> Error {
