@@ -4,6 +4,7 @@
 //! that directory and run on a fuel budget), strict undefined values, and
 //! the filters templates may use.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use minijinja::value::Value;
@@ -230,6 +231,36 @@ pub(super) fn cell_from_value(value: &Value) -> Cell {
         pct: number("pct"),
         change,
     }
+}
+
+thread_local! {
+    /// The environments made so far, by template directory: a command that
+    /// renders many reports compiles each template once.
+    static ENVIRONMENTS: RefCell<Vec<(Option<PathBuf>, Environment<'static>)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Renders template `name` with `ctx` on the fuel for a view model of
+/// `items` items, in the environment of `overrides` (made on first use and
+/// kept for the next render).
+pub fn render(overrides: Option<&Path>, items: usize, name: &str, ctx: Value) -> Result<String> {
+    ENVIRONMENTS.with_borrow_mut(|environments| {
+        let at = match environments
+            .iter()
+            .position(|(dir, _)| dir.as_deref() == overrides)
+        {
+            Some(at) => at,
+            None => {
+                let env = environment(overrides, items);
+                environments.push((overrides.map(Path::to_path_buf), env));
+                environments.len() - 1
+            }
+        };
+        let env = &mut environments[at].1;
+        // Fuel is per render: each starts with its own data's budget.
+        env.set_fuel(Some(fuel_for(items)));
+        render_template(env, name, ctx)
+    })
 }
 
 pub fn render_template(env: &Environment<'_>, name: &str, ctx: Value) -> Result<String> {
