@@ -12,6 +12,7 @@ use foldhash::fast::RandomState;
 use rusqlite::Connection;
 
 use super::items::parse_items;
+use super::label_sets::LabelSets;
 use crate::db::queries;
 
 /// Label keys whose values are long call stacks: dropped from the tables
@@ -28,9 +29,6 @@ pub(super) const GPU_METRICS: [&str; 4] = [
 /// Label key ids are small (a store has a handful of keys); key info is
 /// kept in a table up to this id.
 const MAX_KEY_ID: usize = 1 << 16;
-
-/// Label sets read per range scan.
-const ITEMS_AHEAD: i64 = 4096;
 
 type FastMap<K, V> = HashMap<K, V, RandomState>;
 
@@ -77,9 +75,8 @@ pub(super) struct Index<'c> {
     /// table.
     row_of_pairs: FastMap<Vec<(i64, i64)>, usize>,
     pub(super) rows: Vec<Row>,
-    row_of_label_set: FastMap<i64, usize>,
-    /// Label sets' `items` read ahead in id ranges, taken out as they are used.
-    items: FastMap<i64, String>,
+    /// Each label set's row, and the `items` it is made from.
+    label_sets: LabelSets,
     /// Label sets with a `module` label: the GPU memory samples.
     pub(super) gpu_sets: HashMap<i64, GpuSet>,
     /// A label set's pairs while its row is found, kept for the next one.
@@ -154,8 +151,7 @@ impl<'c> Index<'c> {
             tables: Vec::new(),
             row_of_pairs: FastMap::default(),
             rows: Vec::new(),
-            row_of_label_set: FastMap::default(),
-            items: FastMap::default(),
+            label_sets: LabelSets::default(),
             gpu_sets: HashMap::new(),
             pairs: Vec::new(),
         })
@@ -218,19 +214,10 @@ impl<'c> Index<'c> {
 
     /// The row a label set's samples go to; GPU label sets are noted too.
     fn row_of_label_set(&mut self, label_set_id: i64) -> rusqlite::Result<usize> {
-        if let Some(&row) = self.row_of_label_set.get(&label_set_id) {
+        if let Some(row) = self.label_sets.row(label_set_id) {
             return Ok(row);
         }
-        if !self.items.contains_key(&label_set_id) {
-            for (id, items) in queries::label_set_items_range(self.conn, label_set_id, ITEMS_AHEAD)?
-            {
-                self.items.entry(id).or_insert(items);
-            }
-        }
-        let items = match self.items.remove(&label_set_id) {
-            Some(items) => items,
-            None => queries::label_set_items(self.conn, label_set_id)?,
-        };
+        let items = self.label_sets.take_items(self.conn, label_set_id)?;
         let mut pairs = std::mem::take(&mut self.pairs);
         parse_items(&items, &mut pairs);
         let module = pairs.iter().find(|&&(k, _)| self.key_info(k).module);
@@ -257,7 +244,7 @@ impl<'c> Index<'c> {
                 },
             );
         }
-        self.row_of_label_set.insert(label_set_id, row);
+        self.label_sets.set_row(label_set_id, row);
         Ok(row)
     }
 

@@ -3,6 +3,7 @@
 
 mod index;
 mod items;
+mod label_sets;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
