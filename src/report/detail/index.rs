@@ -86,9 +86,32 @@ pub(super) struct Index<'c> {
 pub(super) struct Row {
     pub(super) table: usize,
     pub(super) labels: Vec<String>,
-    /// metric id → summed value, for head and base.
-    pub(super) head: Vec<(i64, f64)>,
-    pub(super) base: Vec<(i64, f64)>,
+    /// Each metric's summed values, in the order first seen: one list for
+    /// both runs, as a large report has hundreds of thousands of rows.
+    pub(super) sums: Vec<Sums>,
+}
+
+pub(super) struct Sums {
+    pub(super) metric: i64,
+    pub(super) head: Option<f64>,
+    pub(super) base: Option<f64>,
+}
+
+impl Row {
+    /// The summed value of `metric` in the run of `side`.
+    pub(super) fn value(&self, side: Side, metric: i64) -> Option<f64> {
+        let sums = self.sums.iter().find(|s| s.metric == metric)?;
+        sums.get(side)
+    }
+}
+
+impl Sums {
+    pub(super) fn get(&self, side: Side) -> Option<f64> {
+        match side {
+            Side::Head => self.head,
+            Side::Base => self.base,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -204,8 +227,7 @@ impl<'c> Index<'c> {
         self.rows.push(Row {
             table,
             labels,
-            head: Vec::new(),
-            base: Vec::new(),
+            sums: Vec::new(),
         });
         self.row_of_pairs
             .insert(pairs.to_vec(), self.rows.len() - 1);
@@ -312,13 +334,25 @@ fn feeds(name: &str) -> Feeds {
 }
 
 fn add(row: &mut Row, side: Side, metric: i64, value: f64) {
-    let values = if side == Side::Head {
-        &mut row.head
-    } else {
-        &mut row.base
+    let at = match row.sums.iter().position(|s| s.metric == metric) {
+        Some(at) => at,
+        None => {
+            row.sums.push(Sums {
+                metric,
+                head: None,
+                base: None,
+            });
+            row.sums.len() - 1
+        }
     };
-    match values.iter_mut().find(|(m, _)| *m == metric) {
-        Some((_, total)) => *total += value,
-        None => values.push((metric, value)),
+    let sum = &mut row.sums[at];
+    let total = if side == Side::Head {
+        &mut sum.head
+    } else {
+        &mut sum.base
+    };
+    match total {
+        Some(total) => *total += value,
+        None => *total = Some(value),
     }
 }

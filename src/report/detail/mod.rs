@@ -41,7 +41,7 @@ pub fn add_details(
 fn detailed_tables(index: &mut Index<'_>, compared: bool) -> Vec<DetailedTable> {
     let mut rows_of_table: Vec<Vec<usize>> = vec![Vec::new(); index.tables.len()];
     for (i, row) in index.rows.iter().enumerate() {
-        if !row.head.is_empty() || !row.base.is_empty() {
+        if !row.sums.is_empty() {
             rows_of_table[row.table].push(i);
         }
     }
@@ -59,7 +59,7 @@ fn detailed_tables(index: &mut Index<'_>, compared: bool) -> Vec<DetailedTable> 
             .iter()
             .flat_map(|&r| {
                 let row = &all_rows[r];
-                row.head.iter().chain(&row.base).map(|(m, _)| *m)
+                row.sums.iter().map(|s| s.metric)
             })
             .filter(|m| seen.insert(*m))
             .collect();
@@ -74,16 +74,11 @@ fn detailed_tables(index: &mut Index<'_>, compared: bool) -> Vec<DetailedTable> 
             .iter()
             .map(|&r| {
                 let row = &all_rows[r];
-                let get = |values: &[(i64, f64)]| {
-                    values
-                        .iter()
-                        .find(|(m, _)| Some(*m) == frequency)
-                        .map(|(_, v)| *v)
-                };
+                let get = |side: Side| frequency.and_then(|f| row.value(side, f));
                 let number = segment.and_then(|i| row.labels[i].parse::<f64>().ok());
                 (
                     number,
-                    get(&row.head).or_else(|| get(&row.base)).unwrap_or(0.0),
+                    get(Side::Head).or_else(|| get(Side::Base)).unwrap_or(0.0),
                 )
             })
             .collect();
@@ -105,9 +100,6 @@ fn detailed_tables(index: &mut Index<'_>, compared: bool) -> Vec<DetailedTable> 
             .iter()
             .map(|&m| Better::for_metric(name(m)))
             .collect();
-        let value_of = |values: &[(i64, f64)], metric: i64| {
-            values.iter().find(|(m, _)| *m == metric).map(|(_, v)| *v)
-        };
         let detailed_rows = rows
             .into_iter()
             .map(|r| {
@@ -119,8 +111,8 @@ fn detailed_tables(index: &mut Index<'_>, compared: bool) -> Vec<DetailedTable> 
                         .zip(&better)
                         .map(|(&m, &better)| {
                             Cell::compare(
-                                value_of(&row.head, m),
-                                value_of(&row.base, m),
+                                row.value(Side::Head, m),
+                                row.value(Side::Base, m),
                                 compared,
                                 better,
                             )
@@ -168,19 +160,24 @@ fn instruction_counts(index: &Index<'_>, compared: bool) -> Vec<InstructionCount
             .position(|k| k == "group")
             .map(|i| row.labels[i].as_str())
             .unwrap_or("-");
-        let frequency = |values: &[(i64, f64)]| {
-            values
+        let frequency = |side: Side| {
+            row.sums
                 .iter()
-                .find(|(m, _)| index.metric_names.get(m).is_some_and(|n| n == "frequency"))
-                .map(|(_, v)| *v)
+                .filter(|s| {
+                    index
+                        .metric_names
+                        .get(&s.metric)
+                        .is_some_and(|n| n == "frequency")
+                })
+                .find_map(|s| s.get(side))
         };
         let entry = sums
             .entry((group, row.labels[opcode].as_str()))
             .or_default();
-        if let Some(v) = frequency(&row.head) {
+        if let Some(v) = frequency(Side::Head) {
             *entry.0.get_or_insert(0.0) += v;
         }
-        if let Some(v) = frequency(&row.base) {
+        if let Some(v) = frequency(Side::Base) {
             *entry.1.get_or_insert(0.0) += v;
         }
     }
