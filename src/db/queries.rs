@@ -184,8 +184,8 @@ pub fn label_set_items(conn: &Connection, label_set_id: i64) -> rusqlite::Result
         .query_row([label_set_id], |row| row.get(0))
 }
 
-/// The `items` of label sets `first` to `first + count - 1`: a run's label
-/// sets were mostly created together, so one range scan serves many.
+/// The `items` of label sets `first` to `first + count - 1`, by id: a run's
+/// label sets were mostly created together, so one range scan serves many.
 pub fn label_set_items_range(
     conn: &Connection,
     first: i64,
@@ -341,7 +341,8 @@ const NEWEST_RUN_ON_BRANCH_BEFORE_RUN: &str =
        AND (runs.created_at, runs.id) < (head.created_at, head.id)
      ORDER BY runs.created_at DESC, runs.id DESC LIMIT 1";
 const LABEL_SET_ITEMS: &str = "SELECT items FROM label_sets WHERE id = ?1";
-const LABEL_SET_ITEMS_RANGE: &str = "SELECT id, items FROM label_sets WHERE id >= ?1 AND id < ?2";
+const LABEL_SET_ITEMS_RANGE: &str =
+    "SELECT id, items FROM label_sets WHERE id >= ?1 AND id < ?2 ORDER BY id";
 const LABEL_VALUE: &str = "SELECT value FROM label_values WHERE id = ?1";
 
 /// Every query that reads one run's rows (or one benchmark's), by name: each

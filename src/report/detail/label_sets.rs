@@ -1,5 +1,5 @@
 //! Label sets by id, a page of ids at a time: the row each one's samples go
-//! to, and their `items`, read one page per range scan. A large run's
+//! to, and their `items`, read to the page's end in one range scan. A large run's
 //! samples reach hundreds of thousands of label sets, mostly in id order (a
 //! run's label sets were created together), so the page in use stays in
 //! cache, where a hash map of every id misses it on most lookups.
@@ -20,8 +20,11 @@ const NO_ROW: u32 = u32::MAX;
 struct Page {
     /// The row of each id of the page, or [`NO_ROW`].
     rows: Vec<u32>,
-    /// The page's `items`, once read, each taken out when its row is made.
-    items: Option<Vec<Option<String>>>,
+    /// The `items` read so far, by id: from the first id of the page that
+    /// was needed (`items_from`) to the page's end, each taken out when its
+    /// row is made. Ids below it are read when one of them is needed.
+    items: Vec<(i64, Option<String>)>,
+    items_from: i64,
 }
 
 #[derive(Default)]
@@ -46,7 +49,8 @@ impl LabelSets {
                 let index = *self.page_of.entry(number).or_insert_with(|| {
                     self.pages.push(Page {
                         rows: vec![NO_ROW; PAGE as usize],
-                        items: None,
+                        items: Vec::new(),
+                        items_from: (number + 1) * PAGE,
                     });
                     self.pages.len() - 1
                 });
@@ -71,20 +75,26 @@ impl LabelSets {
         self.page(number).rows[slot] = u32::try_from(row).expect("fewer rows than label sets");
     }
 
-    /// Label set `id`'s `items`, read with the rest of its page the first
-    /// time one of them is needed.
+    /// Label set `id`'s `items`, read with the ids after it up to the end
+    /// of its page the first time one of them is needed.
     pub(super) fn take_items(&mut self, conn: &Connection, id: i64) -> rusqlite::Result<String> {
-        let (number, slot) = place(id);
+        let (number, _) = place(id);
         let page = self.page(number);
-        if page.items.is_none() {
-            let first = number * PAGE;
-            let mut items = vec![None; PAGE as usize];
-            for (id, text) in queries::label_set_items_range(conn, first, PAGE)? {
-                items[(id - first) as usize] = Some(text);
-            }
-            page.items = Some(items);
+        if id < page.items_from {
+            let mut items: Vec<(i64, Option<String>)> =
+                queries::label_set_items_range(conn, id, page.items_from - id)?
+                    .into_iter()
+                    .map(|(id, text)| (id, Some(text)))
+                    .collect();
+            items.append(&mut page.items);
+            page.items = items;
+            page.items_from = id;
         }
-        match page.items.as_mut().and_then(|items| items[slot].take()) {
+        let text = match page.items.binary_search_by_key(&id, |(id, _)| *id) {
+            Ok(at) => page.items[at].1.take(),
+            Err(_) => None,
+        };
+        match text {
             Some(text) => Ok(text),
             // Not stored: the query says so.
             None => queries::label_set_items(conn, id),
