@@ -156,14 +156,15 @@ pub fn detailed_row(row: &Value, decimals: Option<u32>) -> Result<String, miniji
     let mut out = String::new();
     if let Some(row) = row.downcast_object_ref::<Row>() {
         let row = row.get();
+        out.reserve(16 * (row.labels.len() + row.values.len()));
         let mut first = true;
         for label in &row.labels {
             push_separator(&mut out, &mut first);
-            out.push_str(&text::escape(label));
+            text::escape_into(&mut out, label);
         }
         for cell in &row.values {
             push_separator(&mut out, &mut first);
-            out.push_str(&text::cell(cell, decimals));
+            text::cell_into(&mut out, cell, decimals);
         }
         return Ok(out);
     }
@@ -171,11 +172,11 @@ pub fn detailed_row(row: &Value, decimals: Option<u32>) -> Result<String, miniji
     let mut first = true;
     for label in row.get_attr("labels")?.try_iter()? {
         push_separator(&mut out, &mut first);
-        out.push_str(&text::escape(&value_text(&label)));
+        text::escape_into(&mut out, &value_text(&label));
     }
     for cell in row.get_attr("values")?.try_iter()? {
         push_separator(&mut out, &mut first);
-        out.push_str(&text::cell(&cell_from_value(&cell), decimals));
+        text::cell_into(&mut out, &cell_from_value(&cell), decimals);
     }
     Ok(out)
 }
