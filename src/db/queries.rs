@@ -184,16 +184,21 @@ pub fn label_set_items(conn: &Connection, label_set_id: i64) -> rusqlite::Result
         .query_row([label_set_id], |row| row.get(0))
 }
 
-/// The `items` of label sets `first` to `first + count - 1`, by id: a run's
-/// label sets were mostly created together, so one range scan serves many.
-pub fn label_set_items_range(
+/// Hands `visit` the `items` of label sets `first` to `first + count - 1`,
+/// by id, without copying them: a run's label sets were mostly created
+/// together, so one range scan serves many.
+pub fn for_each_label_set_items(
     conn: &Connection,
     first: i64,
     count: i64,
-) -> rusqlite::Result<Vec<(i64, String)>> {
+    mut visit: impl FnMut(i64, &str),
+) -> rusqlite::Result<()> {
     let mut statement = conn.prepare_cached(LABEL_SET_ITEMS_RANGE)?;
-    let rows = statement.query_map([first, first + count], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    rows.collect()
+    let mut rows = statement.query([first, first + count])?;
+    while let Some(row) = rows.next()? {
+        visit(row.get(0)?, row.get_ref(1)?.as_str()?);
+    }
+    Ok(())
 }
 
 /// Every label key by id.

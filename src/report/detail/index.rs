@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 use rusqlite::Connection;
 
-use super::items::parse_items;
 use super::label_sets::LabelSets;
 use crate::db::queries;
 
@@ -239,9 +238,8 @@ impl<'c> Index<'c> {
         if let Some(row) = self.label_sets.row(label_set_id) {
             return Ok(row);
         }
-        let items = self.label_sets.take_items(self.conn, label_set_id)?;
         let mut pairs = std::mem::take(&mut self.pairs);
-        parse_items(&items, &mut pairs);
+        self.label_sets.pairs(self.conn, label_set_id, &mut pairs)?;
         let module = pairs.iter().find(|&&(k, _)| self.key_info(k).module);
         let module = module.map(|&(_, value)| value);
         pairs.retain(|&(k, _)| !self.key_info(k).dropped);

@@ -1,5 +1,6 @@
 //! Label sets by id, a page of ids at a time: the row each one's samples go
-//! to, and their `items`, read to the page's end in one range scan. A large run's
+//! to, and their (key id, value id) pairs, read to the page's end in one
+//! range scan and kept in one list per page. A large run's
 //! samples reach hundreds of thousands of label sets, mostly in id order (a
 //! run's label sets were created together), so the page in use stays in
 //! cache, where a hash map of every id misses it on most lookups.
@@ -9,6 +10,7 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 use rusqlite::Connection;
 
+use super::items::parse_items;
 use crate::db::queries;
 
 /// Ids per page: also how many label sets one range scan reads.
@@ -20,11 +22,20 @@ const NO_ROW: u32 = u32::MAX;
 struct Page {
     /// The row of each id of the page, or [`NO_ROW`].
     rows: Vec<u32>,
-    /// The `items` read so far, by id: from the first id of the page that
-    /// was needed (`items_from`) to the page's end, each taken out when its
-    /// row is made. Ids below it are read when one of them is needed.
-    items: Vec<(i64, Option<String>)>,
+    /// The label sets read so far, by id: from the first id of the page
+    /// that was needed (`items_from`) to the page's end. Ids below it are
+    /// read when one of them is needed.
+    items: Vec<Items>,
     items_from: i64,
+    /// Every pair of the label sets read, each label set's after another.
+    pairs: Vec<(i64, i64)>,
+}
+
+/// Where a label set's pairs are in its page's list.
+struct Items {
+    id: i64,
+    start: usize,
+    len: usize,
 }
 
 #[derive(Default)]
@@ -51,6 +62,7 @@ impl LabelSets {
                         rows: vec![NO_ROW; PAGE as usize],
                         items: Vec::new(),
                         items_from: (number + 1) * PAGE,
+                        pairs: Vec::new(),
                     });
                     self.pages.len() - 1
                 });
@@ -75,29 +87,42 @@ impl LabelSets {
         self.page(number).rows[slot] = u32::try_from(row).expect("fewer rows than label sets");
     }
 
-    /// Label set `id`'s `items`, read with the ids after it up to the end
-    /// of its page the first time one of them is needed.
-    pub(super) fn take_items(&mut self, conn: &Connection, id: i64) -> rusqlite::Result<String> {
+    /// Label set `id`'s (key id, value id) pairs into `pairs`, read with
+    /// the ids after it up to the end of its page the first time one of
+    /// them is needed.
+    pub(super) fn pairs(
+        &mut self,
+        conn: &Connection,
+        id: i64,
+        pairs: &mut Vec<(i64, i64)>,
+    ) -> rusqlite::Result<()> {
         let (number, _) = place(id);
         let page = self.page(number);
         if id < page.items_from {
-            let mut items: Vec<(i64, Option<String>)> =
-                queries::label_set_items_range(conn, id, page.items_from - id)?
-                    .into_iter()
-                    .map(|(id, text)| (id, Some(text)))
-                    .collect();
+            let mut items = Vec::new();
+            let mut parsed = Vec::new();
+            queries::for_each_label_set_items(conn, id, page.items_from - id, |id, text| {
+                parse_items(text, &mut parsed);
+                items.push(Items {
+                    id,
+                    start: page.pairs.len(),
+                    len: parsed.len(),
+                });
+                page.pairs.extend_from_slice(&parsed);
+            })?;
             items.append(&mut page.items);
             page.items = items;
             page.items_from = id;
         }
-        let text = match page.items.binary_search_by_key(&id, |(id, _)| *id) {
-            Ok(at) => page.items[at].1.take(),
-            Err(_) => None,
-        };
-        match text {
-            Some(text) => Ok(text),
+        match page.items.binary_search_by_key(&id, |items| items.id) {
+            Ok(at) => {
+                let Items { start, len, .. } = page.items[at];
+                pairs.clear();
+                pairs.extend_from_slice(&page.pairs[start..start + len]);
+            }
             // Not stored: the query says so.
-            None => queries::label_set_items(conn, id),
+            Err(_) => parse_items(&queries::label_set_items(conn, id)?, pairs),
         }
+        Ok(())
     }
 }
