@@ -135,6 +135,38 @@ fn a_current_database_without_the_stamp_is_read_as_before_and_stamped_by_the_nex
 }
 
 #[test]
+fn a_database_stamped_by_a_newer_prof_is_refused_naming_both_versions() {
+    let sandbox = Sandbox::new();
+    let file = crate::foreign_input::small_run(&sandbox, "a.json", 1.0);
+    sandbox.ingest(&file, &[]);
+    let latest = prof::db::latest_schema_version();
+    let conn = sandbox.conn();
+    conn.execute(
+        "INSERT INTO refinery_schema_history (version, name, applied_on, checksum)
+         VALUES (?1, 'future', '2030-01-01', '0')",
+        [latest + 1],
+    )
+    .unwrap();
+    // A newer prof stamps the header with its own version.
+    conn.pragma_update(None, "user_version", latest + 1)
+        .unwrap();
+    drop(conn);
+    let before = crate::support::dump(&sandbox.db());
+    for args in [vec!["ingest", "a.json"], vec!["runs"]] {
+        sandbox
+            .prof()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!(
+                "the database has schema version {}, newer than this prof's {latest}",
+                latest + 1
+            )));
+    }
+    assert_eq!(crate::support::dump(&sandbox.db()), before);
+}
+
+#[test]
 fn an_empty_file_or_a_new_path_is_initialised_only_by_a_writing_command() {
     let sandbox = Sandbox::new();
     let empty = sandbox.write("empty.db", "");
