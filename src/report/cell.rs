@@ -188,7 +188,7 @@ pub fn format_decimals_into(out: &mut String, value: f64, decimals: u32) {
         out.push('-');
     }
     for (i, &digit) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(char::from(digit));
