@@ -16,9 +16,14 @@ pub mod writer;
 use std::path::Path;
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{self, Error, Result};
+
+mod schema;
+
+use schema::{Found, Opened};
 
 mod embedded {
     refinery::embed_migrations!("migrations");
@@ -38,26 +43,12 @@ pub enum Access {
 /// seconds, so this is generous.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 128;
+
 /// The newest schema version this build knows.
 pub fn latest_schema_version() -> i64 {
-    embedded::migrations::runner()
-        .get_migrations()
-        .iter()
-        .map(|m| i64::from(m.version()))
-        .max()
-        .unwrap_or(0)
-}
-
-/// What a database file holds, before prof touches it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Found {
-    /// No schema at all: a new path, an empty file, a SQLite file without
-    /// tables. Only a writing command may initialise it.
-    Empty,
-    /// A prof database at this schema version.
-    Prof(i64),
-    /// Tables without prof's schema history: another application's.
-    Foreign,
+    schema::LATEST
 }
 
 /// Opens the database at `path`: checks it is a prof database this build
@@ -70,7 +61,7 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
         Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
     } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let (mut conn, found) = match connect(path, flags) {
+    let (mut conn, Opened { found, stamped }) = match connect(path, flags) {
         Ok(opened) => opened,
         // A reader that may not create the WAL index beside a read-only
         // database (a downloaded CI artifact, a shared copy) reads it as an
@@ -126,9 +117,20 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
             if found != Found::Prof(latest) {
                 migrate(&mut conn, path, latest)?;
             }
+            if !stamped {
+                with_retries(|| schema::stamp(&conn)).map_err(|e| error::sqlite(path, &e))?;
+            }
         }
         (Found::Prof(_), Access::ReadOnly) => {}
     }
+    // Room for every statement a command repeats: `report` runs a few dozen
+    // for each benchmark, more than the 16 rusqlite keeps by default.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // Plans that do not depend on bound values: otherwise SQLite prepares
+    // a cached statement with `LIMIT ?N`, or a filter `= ?N`, all over
+    // again each time it is bound, which made up a tenth of a report.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+        .map_err(|e| error::sqlite(path, &e))?;
     // A large page cache keeps the interning lookups of a big ingest in memory.
     conn.pragma_update(None, "cache_size", -64_000)
         .map_err(|e| error::sqlite(path, &e))?;
@@ -151,7 +153,7 @@ pub fn schema_version_of(path: &Path) -> Result<Option<i64>> {
     if !path.exists() {
         return Ok(None);
     }
-    let (_, found) =
+    let (_, Opened { found, .. }) =
         connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| error::sqlite(path, &e))?;
     Ok(match found {
         Found::Prof(version) => Some(version),
@@ -197,11 +199,11 @@ pub fn checkpoint(conn: &Connection, path: &Path) -> Result<()> {
         .map_err(|e| error::sqlite(path, &e))
 }
 
-fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<(Connection, Found)> {
+fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<(Connection, Opened)> {
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    let found = what_is_there(&conn)?;
-    Ok((conn, found))
+    let opened = schema::what_is_there(&conn)?;
+    Ok((conn, opened))
 }
 
 fn cannot_write_beside(error: &rusqlite::Error) -> bool {
@@ -241,7 +243,7 @@ fn migrate(conn: &mut Connection, path: &Path, latest: i64) -> Result<()> {
             Ok(_) => return Ok(()),
             Err(e) => e,
         };
-        if schema_version(conn).is_ok_and(|version| version >= latest) {
+        if schema::version(conn).is_ok_and(|version| version >= latest) {
             return Ok(());
         }
         attempts += 1;
@@ -343,37 +345,6 @@ fn check_file(path: &Path, access: Access) -> Result<()> {
             format!("cannot read: {}", error::io_reason(&e)),
         )),
     }
-}
-
-/// The highest migration applied to this database; 0 for a new one.
-fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
-    match what_is_there(conn)? {
-        Found::Prof(version) => Ok(version),
-        Found::Empty | Found::Foreign => Ok(0),
-    }
-}
-
-/// Whether the file is empty, a prof database (with its schema version), or
-/// someone else's. Only reads `sqlite_master`.
-fn what_is_there(conn: &Connection) -> rusqlite::Result<Found> {
-    let (objects, has_history): (i64, bool) = conn.query_row(
-        "SELECT COUNT(*), COALESCE(MAX(name = 'refinery_schema_history'), 0) FROM sqlite_master",
-        [],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
-    if !has_history {
-        return Ok(if objects == 0 {
-            Found::Empty
-        } else {
-            Found::Foreign
-        });
-    }
-    let version = conn.query_row(
-        "SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history",
-        [],
-        |row| row.get(0),
-    )?;
-    Ok(Found::Prof(version))
 }
 
 fn migration_error(path: &Path, error: &refinery::Error) -> Error {

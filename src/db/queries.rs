@@ -158,18 +158,24 @@ const SAMPLE_VALUES_OF_RUN: &str = "SELECT label_set_id, metric_id, value FROM s
  SELECT label_set_id, (SELECT id FROM metric_names WHERE name = 'total_proof_time_ms'), value
  FROM derived_proof_times WHERE run_id = ?1";
 
-/// Every finite stored sample of a run plus its derived proof times, as
-/// (label set id, metric id, value) in file order, derived ones last.
-pub fn sample_values(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<SampleValue>> {
+/// Hands `visit` every finite stored sample of a run plus its derived proof
+/// times, as (label set id, metric id, value) in file order, derived ones
+/// last; a large run has millions, so they are not collected first.
+pub fn for_each_sample_value(
+    conn: &Connection,
+    run_id: i64,
+    mut visit: impl FnMut(SampleValue) -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
     let mut statement = conn.prepare_cached(SAMPLE_VALUES_OF_RUN)?;
-    let rows = statement.query_map([run_id], |row| {
-        Ok(SampleValue {
+    let mut rows = statement.query([run_id])?;
+    while let Some(row) = rows.next()? {
+        visit(SampleValue {
             label_set_id: row.get(0)?,
             metric_id: row.get(1)?,
             value: row.get(2)?,
-        })
-    })?;
-    rows.collect()
+        })?;
+    }
+    Ok(())
 }
 
 /// A label set's `items`: its (key id, value id) pairs as JSON text.
@@ -178,16 +184,21 @@ pub fn label_set_items(conn: &Connection, label_set_id: i64) -> rusqlite::Result
         .query_row([label_set_id], |row| row.get(0))
 }
 
-/// The `items` of label sets `first` to `first + count - 1`: a run's label
-/// sets were mostly created together, so one range scan serves many.
-pub fn label_set_items_range(
+/// Hands `visit` the `items` of label sets `first` to `first + count - 1`,
+/// by id, without copying them: a run's label sets were mostly created
+/// together, so one range scan serves many.
+pub fn for_each_label_set_items(
     conn: &Connection,
     first: i64,
     count: i64,
-) -> rusqlite::Result<Vec<(i64, String)>> {
+    mut visit: impl FnMut(i64, &str),
+) -> rusqlite::Result<()> {
     let mut statement = conn.prepare_cached(LABEL_SET_ITEMS_RANGE)?;
-    let rows = statement.query_map([first, first + count], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    rows.collect()
+    let mut rows = statement.query([first, first + count])?;
+    while let Some(row) = rows.next()? {
+        visit(row.get(0)?, row.get_ref(1)?.as_str()?);
+    }
+    Ok(())
 }
 
 /// Every label key by id.
@@ -335,7 +346,8 @@ const NEWEST_RUN_ON_BRANCH_BEFORE_RUN: &str =
        AND (runs.created_at, runs.id) < (head.created_at, head.id)
      ORDER BY runs.created_at DESC, runs.id DESC LIMIT 1";
 const LABEL_SET_ITEMS: &str = "SELECT items FROM label_sets WHERE id = ?1";
-const LABEL_SET_ITEMS_RANGE: &str = "SELECT id, items FROM label_sets WHERE id >= ?1 AND id < ?2";
+const LABEL_SET_ITEMS_RANGE: &str =
+    "SELECT id, items FROM label_sets WHERE id >= ?1 AND id < ?2 ORDER BY id";
 const LABEL_VALUE: &str = "SELECT value FROM label_values WHERE id = ?1";
 
 /// Every query that reads one run's rows (or one benchmark's), by name: each

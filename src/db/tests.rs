@@ -169,3 +169,14 @@ fn per_run_queries_are_index_lookups() {
         assert!(searches, "{name} looks nothing up by index: {plan:?}");
     }
 }
+
+#[test]
+fn the_build_knows_the_newest_migration_refinery_embeds() {
+    let embedded = embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max()
+        .unwrap_or(0);
+    assert_eq!(super::latest_schema_version(), embedded);
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 
-use super::templates::{environment, render_template};
+use super::templates::render;
 use super::{Attachment, Exporter, Rendered};
 use crate::error::Result;
 use crate::report::Report;
@@ -40,11 +40,14 @@ pub struct Markdown {
 
 impl Exporter for Markdown {
     fn render(&self, report: &Report) -> Result<Rendered> {
-        let env = environment(self.templates.as_deref(), report_items(report));
-        let main = render_template(
-            &env,
+        let (templates, items) = (self.templates.as_deref(), report_items(report));
+        // One template value serves both documents (it shares, not copies).
+        let report_value = Value::from(Serde(report));
+        let main = render(
+            templates,
+            items,
             "compare.md.j2",
-            context! { report => Value::from(Serde(report)), detailed_file => self.detailed_file.clone() },
+            context! { report => report_value.clone(), detailed_file => self.detailed_file.clone() },
         )?;
         // The detailed tables and the chart exist only as files beside the
         // main document: rendering them for stdout would be wasted work.
@@ -52,15 +55,17 @@ impl Exporter for Markdown {
         if self.detailed_file.is_none() {
             return Ok(Rendered { main, attachments });
         }
-        let detailed = render_template(
-            &env,
+        let detailed = render(
+            templates,
+            items,
             "detailed.md.j2",
-            context! { report => Value::from(Serde(report)) },
+            context! { report => report_value },
         )?;
         attachments.push((Attachment::Detailed, detailed));
         if let Some(gpu) = &report.gpu_memory {
-            let svg = render_template(
-                &env,
+            let svg = render(
+                templates,
+                items,
                 "gpu_memory.svg.j2",
                 context! { chart => Value::from(Serde(&gpu.chart)), name => report.name.clone() },
             )?;
@@ -73,9 +78,9 @@ impl Exporter for Markdown {
 /// The PR summary (`summary.md.j2`).
 pub fn render_summary(summary: &Summary, templates: Option<&Path>) -> Result<String> {
     let items = 10 * (summary.rows.len() + summary.regressions.len());
-    let env = environment(templates, items);
-    render_template(
-        &env,
+    render(
+        templates,
+        items,
         "summary.md.j2",
         context! { summary => Value::from(Serde(summary)) },
     )
@@ -86,9 +91,9 @@ pub fn render_verdicts(
     section: &crate::report::verdict_section::VerdictSection,
     templates: Option<&Path>,
 ) -> Result<String> {
-    let env = environment(templates, 10 * section.rows.len());
-    render_template(
-        &env,
+    render(
+        templates,
+        10 * section.rows.len(),
         "regressions.md.j2",
         context! { section => Value::from(Serde(section)) },
     )
@@ -100,9 +105,9 @@ pub fn render_check(
     name: &str,
     templates: Option<&Path>,
 ) -> Result<String> {
-    let env = environment(templates, 10 * section.all.len());
-    render_template(
-        &env,
+    render(
+        templates,
+        10 * section.all.len(),
         "check.md.j2",
         context! { section => Value::from(Serde(section)), name => name },
     )
@@ -110,9 +115,9 @@ pub fn render_check(
 
 /// A metric's history (`trend.md.j2`).
 pub fn render_trend(trend: &Trend, templates: Option<&Path>) -> Result<String> {
-    let env = environment(templates, 10 * trend.points.len());
-    render_template(
-        &env,
+    render(
+        templates,
+        10 * trend.points.len(),
         "trend.md.j2",
         context! { trend => Value::from(Serde(trend)) },
     )
@@ -124,9 +129,9 @@ pub fn render_changes(
     templates: Option<&Path>,
 ) -> Result<String> {
     let points: usize = changes.benchmarks.iter().map(|b| b.changes.len()).sum();
-    let env = environment(templates, 20 * points + changes.series);
-    render_template(
-        &env,
+    render(
+        templates,
+        20 * points + changes.series,
         "changes.md.j2",
         context! { changes => Value::from(Serde(changes)) },
     )
@@ -139,9 +144,9 @@ pub fn render_recent_shifts(
     templates: Option<&Path>,
 ) -> Result<String> {
     let points: usize = shifts.benchmarks.iter().map(|b| b.changes.len()).sum();
-    let env = environment(templates, 20 * points);
-    render_template(
-        &env,
+    render(
+        templates,
+        20 * points,
         "recent_shifts.md.j2",
         context! { shifts => Value::from(Serde(shifts)), since => since },
     )

@@ -3,6 +3,7 @@
 //! and Bencher Metric Format serialised from the same view model.
 
 pub mod bmf;
+mod detailed;
 pub mod file_names;
 pub mod json;
 pub mod markdown;

@@ -4,6 +4,7 @@
 //! that directory and run on a fuel budget), strict undefined values, and
 //! the filters templates may use.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use minijinja::value::Value;
@@ -157,7 +158,7 @@ fn load(dir: Option<&Path>, name: &str) -> std::result::Result<Option<String>, m
 
 /// A template environment for a view model of `items` items: embedded
 /// templates, user overrides, and the filters every template may use
-/// (`cell`, `num`, `pct`, `md`, `code`).
+/// (`cell`, `num`, `pct`, `md`, `code`, `detailed_row`, …).
 pub fn environment(overrides: Option<&Path>, items: usize) -> Environment<'static> {
     let mut env = Environment::new();
     // Block tags on their own lines leave no blank lines behind, so the
@@ -188,10 +189,13 @@ pub fn environment(overrides: Option<&Path>, items: usize) -> Environment<'stati
         crate::render::terminal::xml_safe(&text).into_owned()
     });
     env.add_filter("pvalue", crate::report::changes::format_p_value);
+    env.add_filter("detailed_row", |row: Value, decimals: Option<u32>| {
+        super::detailed::detailed_row(&row, decimals)
+    });
     env
 }
 
-fn value_text(value: &Value) -> String {
+pub(super) fn value_text(value: &Value) -> String {
     match value.as_str() {
         Some(text) => text.to_string(),
         None if value.is_none() || value.is_undefined() => String::new(),
@@ -200,7 +204,7 @@ fn value_text(value: &Value) -> String {
 }
 
 /// Reads a serialised [`Cell`] back out of a template value.
-fn cell_from_value(value: &Value) -> Cell {
+pub(super) fn cell_from_value(value: &Value) -> Cell {
     let number = |name: &str| {
         value
             .get_attr(name)
@@ -227,6 +231,36 @@ fn cell_from_value(value: &Value) -> Cell {
         pct: number("pct"),
         change,
     }
+}
+
+thread_local! {
+    /// The environments made so far, by template directory: a command that
+    /// renders many reports compiles each template once.
+    static ENVIRONMENTS: RefCell<Vec<(Option<PathBuf>, Environment<'static>)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Renders template `name` with `ctx` on the fuel for a view model of
+/// `items` items, in the environment of `overrides` (made on first use and
+/// kept for the next render).
+pub fn render(overrides: Option<&Path>, items: usize, name: &str, ctx: Value) -> Result<String> {
+    ENVIRONMENTS.with_borrow_mut(|environments| {
+        let at = match environments
+            .iter()
+            .position(|(dir, _)| dir.as_deref() == overrides)
+        {
+            Some(at) => at,
+            None => {
+                let env = environment(overrides, items);
+                environments.push((overrides.map(Path::to_path_buf), env));
+                environments.len() - 1
+            }
+        };
+        let env = &mut environments[at].1;
+        // Fuel is per render: each starts with its own data's budget.
+        env.set_fuel(Some(fuel_for(items)));
+        render_template(env, name, ctx)
+    })
 }
 
 pub fn render_template(env: &Environment<'_>, name: &str, ctx: Value) -> Result<String> {

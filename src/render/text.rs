@@ -1,7 +1,7 @@
 //! Text helpers shared by the Markdown filters: numbers with diffs, and
 //! escaping that keeps any label or metric name inside its table cell.
 
-use crate::report::cell::{Cell, Change, format_decimals, format_diff};
+use crate::report::cell::{Cell, Change, format_decimals_into, format_diff};
 
 /// Longest label text a table cell shows; the rest is cut with `…`.
 const CELL_CHARS: usize = 300;
@@ -18,23 +18,41 @@ pub fn plural(count: u64, noun: &str) -> String {
 /// A report cell as Markdown, `<span style='color: red'>(+6 [+8.2%])</span> 79`,
 /// numbers with up to `decimals` places.
 pub fn cell(cell: &Cell, decimals: u32) -> String {
-    let number = |v: f64| format_decimals(v, decimals);
-    let value = cell.value.map(number).unwrap_or_default();
+    let mut out = String::new();
+    cell_into(&mut out, cell, decimals);
+    out
+}
+
+/// [`cell`] appended to `out`.
+pub fn cell_into(out: &mut String, cell: &Cell, decimals: u32) {
+    let number = |out: &mut String, v: Option<f64>| {
+        if let Some(v) = v {
+            format_decimals_into(out, v, decimals);
+        }
+    };
     match cell.change {
-        Change::None | Change::Same => value,
-        Change::New => format!("<span style='color: blue'>(new)</span> {value}"),
-        Change::Removed => format!(
-            "<span style='color: gray'>(removed)</span> ~~{}~~",
-            cell.base.map(number).unwrap_or_default()
-        ),
+        Change::None | Change::Same => number(out, cell.value),
+        Change::New => {
+            out.push_str("<span style='color: blue'>(new)</span> ");
+            number(out, cell.value);
+        }
+        Change::Removed => {
+            out.push_str("<span style='color: gray'>(removed)</span> ~~");
+            number(out, cell.base);
+            out.push_str("~~");
+        }
         Change::Better | Change::Worse => {
             let color = if cell.change == Change::Worse {
                 "red"
             } else {
                 "green"
             };
-            let diff = format_diff(cell, decimals);
-            format!("<span style='color: {color}'>({diff})</span> {value}")
+            out.push_str("<span style='color: ");
+            out.push_str(color);
+            out.push_str("'>(");
+            out.push_str(&format_diff(cell, decimals));
+            out.push_str(")</span> ");
+            number(out, cell.value);
         }
     }
 }
@@ -43,6 +61,58 @@ pub fn cell(cell: &Cell, decimals: u32) -> String {
 /// escaped for the table, newlines folded, long text cut.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(CELL_CHARS) + 8);
+    escape_into(&mut out, text);
+    out
+}
+
+/// [`escape`] appended to `out`.
+pub fn escape_into(out: &mut String, text: &str) {
+    // Bytes copied as they are; most labels are short ASCII.
+    let plain = |b: &u8| {
+        matches!(b, 0x20..=0x7e)
+            && !matches!(
+                b,
+                b'&' | b'<'
+                    | b'>'
+                    | b'"'
+                    | b'|'
+                    | b'`'
+                    | b'*'
+                    | b'_'
+                    | b'['
+                    | b']'
+                    | b'\\'
+                    | b'~'
+                    | b'#'
+                    | b'!'
+            )
+    };
+    if text.len() <= CELL_CHARS && text.is_ascii() {
+        // Not cut, and one byte per char: copy the runs between the bytes
+        // that need escaping whole.
+        let mut from = 0;
+        for (at, byte) in text.bytes().enumerate() {
+            if plain(&byte) {
+                continue;
+            }
+            out.push_str(&text[from..at]);
+            from = at + 1;
+            match byte {
+                b'&' => out.push_str("&amp;"),
+                b'<' => out.push_str("&lt;"),
+                b'>' => out.push_str("&gt;"),
+                b'"' => out.push_str("&quot;"),
+                b'\n' | b'\r' | b'\t' => out.push(' '),
+                0x00..=0x1f | 0x7f => out.push('\u{fffd}'),
+                _ => {
+                    out.push('\\');
+                    out.push(char::from(byte));
+                }
+            }
+        }
+        out.push_str(&text[from..]);
+        return;
+    }
     for (i, ch) in text.chars().enumerate() {
         if i == CELL_CHARS {
             out.push('…');
@@ -62,7 +132,6 @@ pub fn escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A metric name as a code span; names a code span cannot hold (backticks,
@@ -134,6 +203,18 @@ mod tests {
             "VmAirWrapper&lt;A, B&lt;4, 8&gt;"
         );
         assert_eq!(escape(&"x".repeat(10_000)).chars().count(), CELL_CHARS + 1);
+        // Plain text at the limit is kept whole, one past it is cut.
+        assert_eq!(escape(&"x".repeat(CELL_CHARS)), "x".repeat(CELL_CHARS));
+        assert_eq!(
+            escape(&"x".repeat(CELL_CHARS + 1)),
+            "x".repeat(CELL_CHARS) + "…"
+        );
+        assert_eq!(escape("tab\there\u{7f}"), "tab here\u{fffd}");
+        assert_eq!(escape("é|"), "é\\|");
+        // ASCII text takes a shorter way: the same text as the char by char
+        // one, which a non-ASCII letter leads it to.
+        let ascii: String = (0u8..128).map(char::from).collect();
+        assert_eq!(escape(&ascii) + "é", escape(&(ascii.clone() + "é")));
         assert_eq!(code("trace_gen_time_ms"), "`trace_gen_time_ms`");
         assert_eq!(code("a|b"), "`a\\|b`");
         assert_eq!(code("has`tick"), "has\\`tick");

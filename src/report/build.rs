@@ -113,7 +113,7 @@ pub fn build(
         head: run_info(head),
         totals: pair.totals(options),
         groups: pair.groups(&options.metrics),
-        detailed: Vec::new(),
+        detailed: Default::default(),
         instruction_counts: Vec::new(),
         gpu_memory: None,
         verdicts: None,

@@ -139,8 +139,17 @@ pub fn format_number(value: f64) -> String {
 
 /// [`format_number`] with `decimals` places (seconds use 3: milliseconds).
 pub fn format_decimals(value: f64, decimals: u32) -> String {
+    let mut out = String::new();
+    format_decimals_into(&mut out, value, decimals);
+    out
+}
+
+/// [`format_decimals`] appended to `out`: tables format a number per cell.
+pub fn format_decimals_into(out: &mut String, value: f64, decimals: u32) {
+    use std::fmt::Write;
     if !value.is_finite() {
-        return value.to_string();
+        let _ = write!(out, "{value}");
+        return;
     }
     let scale = 10f64.powi(decimals as i32);
     // Past 2^53 an f64 has no fraction left to show, and scaling would
@@ -154,21 +163,39 @@ pub fn format_decimals(value: f64, decimals: u32) -> String {
     let negative = value < 0.0 && scaled > 0.0;
     let whole = (scaled / scale).trunc();
     let fraction = (scaled - whole * scale) as u64;
-    let digits = format!("{whole:.0}");
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 4);
-    if negative {
-        grouped.push('-');
-    }
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
+    // `whole` is a whole number: below 2^64 the integer has the same
+    // digits as the float, written without float formatting.
+    let mut buffer = [0u8; 20];
+    let spelled;
+    let digits: &[u8] = if whole < 18_446_744_073_709_551_616.0 {
+        let mut n = whole as u64;
+        let mut at = buffer.len();
+        loop {
+            at -= 1;
+            buffer[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
         }
-        grouped.push(digit);
+        &buffer[at..]
+    } else {
+        spelled = format!("{whole:.0}");
+        spelled.as_bytes()
+    };
+    out.reserve(digits.len() + digits.len() / 3 + decimals as usize + 2);
+    if negative {
+        out.push('-');
+    }
+    for (i, &digit) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(char::from(digit));
     }
     if fraction > 0 && scale > 1.0 {
-        grouped.push_str(&format!(".{fraction:0width$}", width = decimals as usize));
+        let _ = write!(out, ".{fraction:0width$}", width = decimals as usize);
     }
-    grouped
 }
 
 /// Extra places a diff may take so that a change too small for the

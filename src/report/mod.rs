@@ -58,7 +58,7 @@ pub struct Report {
     /// Groups in display order (weight, then name); keygen groups included
     /// but flagged, since only BMF shows them.
     pub groups: Vec<GroupReport>,
-    pub detailed: Vec<DetailedTable>,
+    pub detailed: DetailedTables,
     pub instruction_counts: Vec<InstructionCount>,
     pub gpu_memory: Option<GpuMemory>,
     /// Verdicts from history on the head's series (see `verdict`); absent
@@ -127,6 +127,26 @@ pub struct MetricRow {
     pub sum: Cell,
     pub max: Cell,
     pub min: Cell,
+}
+
+/// The detailed tables, shared rather than copied: templates read them in
+/// place (see `render::detailed`, which also serialises them), since a large
+/// run's tables hold millions of cells.
+#[derive(Clone, Debug, Default)]
+pub struct DetailedTables(pub std::sync::Arc<Vec<DetailedTable>>);
+
+impl std::ops::Deref for DetailedTables {
+    type Target = [DetailedTable];
+
+    fn deref(&self) -> &[DetailedTable] {
+        &self.0
+    }
+}
+
+impl From<Vec<DetailedTable>> for DetailedTables {
+    fn from(tables: Vec<DetailedTable>) -> Self {
+        DetailedTables(std::sync::Arc::new(tables))
+    }
 }
 
 /// One table of the detailed report: every label set with these keys.

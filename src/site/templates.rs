@@ -95,10 +95,14 @@ pub fn environment() -> Environment<'static> {
         }
         _ => minijinja::escape_formatter(out, state, value),
     });
-    for (name, text) in SITE_TEMPLATES {
-        env.add_template(name, text)
-            .expect("the embedded site templates parse");
-    }
+    // Compiled when first used: a report's flamegraph list needs one
+    // template, not the whole site's.
+    env.set_loader(|name| {
+        Ok(SITE_TEMPLATES
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, text)| text.to_string()))
+    });
     env.add_filter("num", |value: f64| {
         crate::report::cell::format_number(value)
     });
@@ -160,4 +164,17 @@ pub fn render_flamegraph_list(flamegraphs: &Flamegraphs, dir: &str) -> Result<St
         "flamegraphs.md.j2",
         context! { flamegraphs => Value::from(Serde(flamegraphs)), dir => dir },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_site_template_parses() {
+        let env = super::environment();
+        for (name, _) in super::SITE_TEMPLATES {
+            if let Err(e) = env.get_template(name) {
+                panic!("{name}: {e}");
+            }
+        }
+    }
 }

@@ -92,6 +92,81 @@ fn another_applications_database_is_refused_and_left_as_it_was() {
 }
 
 #[test]
+fn another_applications_database_with_prof_s_schema_stamp_is_still_refused() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("other.db");
+    {
+        // Its user_version happens to be the one prof stamps its own with.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("CREATE TABLE runs (id INTEGER PRIMARY KEY, athlete TEXT);")
+            .unwrap();
+        conn.pragma_update(None, "user_version", prof::db::latest_schema_version())
+            .unwrap();
+    }
+    assert_refused_untouched(&sandbox, &db, "not a prof database");
+}
+
+/// The stamp a writing command leaves on a database whose schema is current.
+fn stamp(db: &Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_current_database_without_the_stamp_is_read_as_before_and_stamped_by_the_next_write() {
+    let sandbox = Sandbox::new();
+    let file = crate::foreign_input::small_run(&sandbox, "a.json", 1.0);
+    sandbox.ingest(&file, &["--name", "a"]);
+    let latest = prof::db::latest_schema_version();
+    assert_eq!(stamp(&sandbox.db()), latest, "a new database is stamped");
+    // As an older prof left it: the current schema, no stamp.
+    rusqlite::Connection::open(sandbox.db())
+        .unwrap()
+        .pragma_update(None, "user_version", 0)
+        .unwrap();
+    let bytes = std::fs::read(sandbox.db()).unwrap();
+    let runs = sandbox.stdout(&["runs"]);
+    assert!(runs.contains(" a "), "{runs}");
+    assert_eq!(std::fs::read(sandbox.db()).unwrap(), bytes, "reading wrote");
+    sandbox.ingest(&file, &["--name", "a", "--force"]);
+    assert_eq!(stamp(&sandbox.db()), latest);
+}
+
+#[test]
+fn a_database_stamped_by_a_newer_prof_is_refused_naming_both_versions() {
+    let sandbox = Sandbox::new();
+    let file = crate::foreign_input::small_run(&sandbox, "a.json", 1.0);
+    sandbox.ingest(&file, &[]);
+    let latest = prof::db::latest_schema_version();
+    let conn = sandbox.conn();
+    conn.execute(
+        "INSERT INTO refinery_schema_history (version, name, applied_on, checksum)
+         VALUES (?1, 'future', '2030-01-01', '0')",
+        [latest + 1],
+    )
+    .unwrap();
+    // A newer prof stamps the header with its own version.
+    conn.pragma_update(None, "user_version", latest + 1)
+        .unwrap();
+    drop(conn);
+    let before = crate::support::dump(&sandbox.db());
+    for args in [vec!["ingest", "a.json"], vec!["runs"]] {
+        sandbox
+            .prof()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!(
+                "the database has schema version {}, newer than this prof's {latest}",
+                latest + 1
+            )));
+    }
+    assert_eq!(crate::support::dump(&sandbox.db()), before);
+}
+
+#[test]
 fn an_empty_file_or_a_new_path_is_initialised_only_by_a_writing_command() {
     let sandbox = Sandbox::new();
     let empty = sandbox.write("empty.db", "");

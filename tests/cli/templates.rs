@@ -183,3 +183,75 @@ fn markdown_to_stdout_renders_no_detailed_tables() {
         String::from_utf8_lossy(&written.stderr)
     );
 }
+
+/// The detailed tables reach a template as lists and maps that are made
+/// only when read: an override that maps `md` and `cell` over each row, as
+/// the shipped template once did, and one that reads them as plain data
+/// write what the shipped template and the JSON model say.
+#[test]
+fn detailed_rows_read_the_same_through_any_filter() {
+    let sandbox = crate::support::Sandbox::new();
+    let base = crate::support::shared_data("openvm_a9d7984_default_memcmp.json");
+    let head = crate::support::shared_data("openvm_a9d7984_custom_memcmp.json");
+    sandbox.ingest(&base, &["--name", "m", "--commit", "aaaa"]);
+    sandbox.ingest(&head, &["--name", "m", "--commit", "bbbb"]);
+    let detailed = |dir: Option<&Path>, out: &str| {
+        let mut command = sandbox.prof();
+        command.args([
+            "compare",
+            "1",
+            "2",
+            "-o",
+            sandbox.path(out).to_str().unwrap(),
+        ]);
+        if let Some(dir) = dir {
+            command.args(["--templates", dir.to_str().unwrap()]);
+        }
+        command.assert().success();
+        std::fs::read_to_string(sandbox.path(out).with_extension("detailed.md")).unwrap()
+    };
+    let shipped = detailed(None, "shipped.md");
+    assert!(shipped.lines().count() > 20, "{shipped}");
+
+    let dir = sandbox.path("tpl");
+    std::fs::create_dir(&dir).unwrap();
+    let old = include_str!("../../templates/detailed.md.j2").replace(
+        "{{ row | detailed_row }}",
+        r#"{{ (row.labels | map("md") | list + row.values | map("cell") | list) | join(" | ") }}"#,
+    );
+    assert_ne!(old, include_str!("../../templates/detailed.md.j2"));
+    std::fs::write(dir.join("detailed.md.j2"), old).unwrap();
+    assert_eq!(detailed(Some(&dir), "mapped.md"), shipped);
+
+    // As data: the tables of `--format json`, however a template walks them.
+    std::fs::write(
+        dir.join("detailed.md.j2"),
+        "{% for t in report.detailed %}{{ t | length }} {{ t.rows | length }} \
+         {{ t.rows[-1].labels | join(',') }} {{ t.rows[0].values[0].change }} \
+         {{ t.rows[0] == t.rows[0] }} {{ t | list | join(',') }}\n{% endfor %}",
+    )
+    .unwrap();
+    let walked = detailed(Some(&dir), "data.md");
+    let report = sandbox.json(&["compare", "1", "2", "--format", "json"]);
+    let expected: String = report["detailed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let rows = t["rows"].as_array().unwrap();
+            let last: Vec<&str> = rows.last().unwrap()["labels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap())
+                .collect();
+            format!(
+                "3 {} {} {} True label_keys,metrics,rows\n",
+                rows.len(),
+                last.join(","),
+                rows[0]["values"][0]["change"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(walked, expected);
+}

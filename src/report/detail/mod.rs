@@ -2,6 +2,8 @@
 //! instruction counts per opcode, and GPU memory over time.
 
 mod index;
+mod items;
+mod label_sets;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -11,7 +13,7 @@ use rusqlite::Connection;
 use super::cell::{Better, Cell};
 use super::gpu::{self, GpuPoint};
 use super::{DetailedRow, DetailedTable, GpuMemory, InstructionCount, Report};
-use index::{Index, Row, Side};
+use index::{Index, Side};
 
 /// Adds detailed tables, instruction counts and GPU memory to `report`.
 pub fn add_details(
@@ -26,98 +28,122 @@ pub fn add_details(
         index.add_run(base, Side::Base)?;
     }
     let compared = base.is_some();
-    report.detailed = detailed_tables(&index, compared);
     report.instruction_counts = instruction_counts(&index, compared);
     report.gpu_memory = gpu_memory(&index, compared);
+    // Last: the tables take the rows' labels.
+    report.detailed = detailed_tables(&mut index, compared).into();
     Ok(())
 }
 
-fn detailed_tables(index: &Index<'_>, compared: bool) -> Vec<DetailedTable> {
-    let mut rows_of_table: Vec<Vec<&Row>> = vec![Vec::new(); index.tables.len()];
-    for row in &index.rows {
-        if !row.head.is_empty() || !row.base.is_empty() {
-            rows_of_table[row.table].push(row);
+/// The tables of the rows that have values, each sorted by segment, then by
+/// frequency (largest first), then by labels. Takes the rows' labels out of
+/// `index`: they are the tables' now.
+fn detailed_tables(index: &mut Index<'_>, compared: bool) -> Vec<DetailedTable> {
+    let mut rows_of_table: Vec<Vec<usize>> = vec![Vec::new(); index.tables.len()];
+    for (i, row) in index.rows.iter().enumerate() {
+        if !row.sums.is_empty() {
+            rows_of_table[row.table].push(i);
         }
     }
-    let name = |metric: i64| {
-        index
-            .metric_names
-            .get(&metric)
-            .map(String::as_str)
-            .unwrap_or("")
-    };
-    let mut tables: Vec<DetailedTable> = index
-        .tables
-        .iter()
-        .zip(rows_of_table)
-        .filter(|(_, rows)| !rows.is_empty())
-        .map(|(label_keys, mut rows)| {
-            let mut metrics: Vec<i64> = rows
-                .iter()
-                .flat_map(|r| r.head.iter().chain(&r.base).map(|(m, _)| *m))
-                .collect();
-            metrics.sort_by(|a, b| name(*b).cmp(name(*a)));
-            metrics.dedup();
-            let segment = label_keys.iter().position(|k| k == "segment");
-            let frequency = metrics
-                .iter()
-                .position(|&m| name(m) == "frequency")
-                .map(|i| metrics[i]);
-            let frequency_of = |row: &Row| {
-                let get = |values: &[(i64, f64)]| {
-                    values
+    let metric_names = &index.metric_names;
+    let name = |metric: i64| metric_names.get(&metric).map(String::as_str).unwrap_or("");
+    let mut tables: Vec<DetailedTable> = Vec::new();
+    for (label_keys, mut rows) in index.tables.iter().zip(rows_of_table) {
+        if rows.is_empty() {
+            continue;
+        }
+        let all_rows = &index.rows;
+        // Each metric once, then by name (names are unique), last first.
+        let mut seen = std::collections::HashSet::new();
+        let mut metrics: Vec<i64> = rows
+            .iter()
+            .flat_map(|&r| {
+                let row = &all_rows[r];
+                row.sums.iter().map(|s| s.metric)
+            })
+            .filter(|m| seen.insert(*m))
+            .collect();
+        metrics.sort_by(|a, b| name(*b).cmp(name(*a)));
+        let segment = label_keys.iter().position(|k| k == "segment");
+        let frequency = metrics
+            .iter()
+            .position(|&m| name(m) == "frequency")
+            .map(|i| metrics[i]);
+        // Each row's sort keys, worked out once rather than per comparison.
+        let keys: Vec<(Option<f64>, f64)> = rows
+            .iter()
+            .map(|&r| {
+                let row = &all_rows[r];
+                let get = |side: Side| frequency.and_then(|f| row.value(side, f));
+                let number = segment.and_then(|i| row.labels[i].parse::<f64>().ok());
+                (
+                    number,
+                    get(Side::Head).or_else(|| get(Side::Base)).unwrap_or(0.0),
+                )
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (ra, rb) = (&all_rows[rows[a]], &all_rows[rows[b]]);
+            let by_segment = match segment {
+                Some(i) => {
+                    numeric_order_parsed((keys[a].0, &ra.labels[i]), (keys[b].0, &rb.labels[i]))
+                }
+                None => Ordering::Equal,
+            };
+            by_segment
+                .then_with(|| keys[b].1.total_cmp(&keys[a].1))
+                .then_with(|| ra.labels.cmp(&rb.labels))
+        });
+        rows = order.into_iter().map(|i| rows[i]).collect();
+        let better: Vec<Better> = metrics
+            .iter()
+            .map(|&m| Better::for_metric(name(m)))
+            .collect();
+        let detailed_rows = rows
+            .into_iter()
+            .map(|r| {
+                let row = &mut index.rows[r];
+                DetailedRow {
+                    labels: std::mem::take(&mut row.labels),
+                    values: metrics
                         .iter()
-                        .find(|(m, _)| Some(*m) == frequency)
-                        .map(|(_, v)| *v)
-                };
-                get(&row.head).or_else(|| get(&row.base)).unwrap_or(0.0)
-            };
-            rows.sort_by(|a, b| {
-                let by_segment = match segment {
-                    Some(i) => numeric_order(&a.labels[i], &b.labels[i]),
-                    None => Ordering::Equal,
-                };
-                by_segment
-                    .then_with(|| frequency_of(b).total_cmp(&frequency_of(a)))
-                    .then_with(|| a.labels.cmp(&b.labels))
-            });
-            let value_of = |values: &[(i64, f64)], metric: i64| {
-                values.iter().find(|(m, _)| *m == metric).map(|(_, v)| *v)
-            };
-            DetailedTable {
-                label_keys: label_keys.clone(),
-                metrics: metrics.iter().map(|&m| name(m).to_string()).collect(),
-                rows: rows
-                    .into_iter()
-                    .map(|row| DetailedRow {
-                        labels: row.labels.clone(),
-                        values: metrics
-                            .iter()
-                            .map(|&m| {
-                                Cell::compare(
-                                    value_of(&row.head, m),
-                                    value_of(&row.base, m),
-                                    compared,
-                                    Better::for_metric(name(m)),
-                                )
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+                        .zip(&better)
+                        .map(|(&m, &better)| {
+                            Cell::compare(
+                                row.value(Side::Head, m),
+                                row.value(Side::Base, m),
+                                compared,
+                                better,
+                            )
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        tables.push(DetailedTable {
+            label_keys: label_keys.clone(),
+            metrics: metrics.iter().map(|&m| name(m).to_string()).collect(),
+            rows: detailed_rows,
+        });
+    }
     tables.sort_by(|a, b| a.label_keys.cmp(&b.label_keys));
     tables
 }
 
 /// Numbers as numbers (2 before 10), then anything else as text.
+#[cfg(test)]
 fn numeric_order(a: &str, b: &str) -> Ordering {
-    match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
-        (Ok(_), Err(_)) => Ordering::Less,
-        (Err(_), Ok(_)) => Ordering::Greater,
-        (Err(_), Err(_)) => a.cmp(b),
+    numeric_order_parsed((a.parse().ok(), a), (b.parse().ok(), b))
+}
+
+/// [`numeric_order`] of texts already parsed as numbers where they are.
+fn numeric_order_parsed((x, a): (Option<f64>, &str), (y, b): (Option<f64>, &str)) -> Ordering {
+    match (x, y) {
+        (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => a.cmp(b),
     }
 }
 
@@ -134,19 +160,24 @@ fn instruction_counts(index: &Index<'_>, compared: bool) -> Vec<InstructionCount
             .position(|k| k == "group")
             .map(|i| row.labels[i].as_str())
             .unwrap_or("-");
-        let frequency = |values: &[(i64, f64)]| {
-            values
+        let frequency = |side: Side| {
+            row.sums
                 .iter()
-                .find(|(m, _)| index.metric_names.get(m).is_some_and(|n| n == "frequency"))
-                .map(|(_, v)| *v)
+                .filter(|s| {
+                    index
+                        .metric_names
+                        .get(&s.metric)
+                        .is_some_and(|n| n == "frequency")
+                })
+                .find_map(|s| s.get(side))
         };
         let entry = sums
             .entry((group, row.labels[opcode].as_str()))
             .or_default();
-        if let Some(v) = frequency(&row.head) {
+        if let Some(v) = frequency(Side::Head) {
             *entry.0.get_or_insert(0.0) += v;
         }
-        if let Some(v) = frequency(&row.base) {
+        if let Some(v) = frequency(Side::Base) {
             *entry.1.get_or_insert(0.0) += v;
         }
     }
@@ -224,7 +255,8 @@ mod tests {
         let run_id = crate::ingest_pipeline::ingest_bytes_for_tests(&mut conn, file.as_bytes());
         let mut index = Index::new(&conn).unwrap();
         index.add_run(run_id, Side::Head).unwrap();
-        let tables = detailed_tables(&index, false);
+        let counts = instruction_counts(&index, false);
+        let tables = detailed_tables(&mut index, false);
         assert_eq!(tables.len(), 1);
         assert_eq!(tables[0].label_keys, ["group", "opcode"]);
         let rows: Vec<(Vec<String>, Option<f64>)> = tables[0]
@@ -240,7 +272,6 @@ mod tests {
             ],
             "summed, then by frequency, largest first"
         );
-        let counts = instruction_counts(&index, false);
         assert_eq!(
             counts
                 .iter()
