@@ -539,19 +539,7 @@ fn a_database_from_a_newer_prof_is_refused_naming_both_versions() {
             [latest + 1],
         )
         .unwrap();
-    let before = dump(&sandbox.db());
-    for args in [vec!["ingest", "a.json"], vec!["runs"]] {
-        sandbox
-            .prof()
-            .args(&args)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains(format!(
-                "the database has schema version {}, newer than this prof's {latest}",
-                latest + 1
-            )));
-    }
-    assert_eq!(dump(&sandbox.db()), before);
+    crate::support::assert_refused_as_newer(&sandbox, latest);
 }
 
 #[test]

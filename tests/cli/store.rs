@@ -151,19 +151,7 @@ fn a_database_stamped_by_a_newer_prof_is_refused_naming_both_versions() {
     conn.pragma_update(None, "user_version", latest + 1)
         .unwrap();
     drop(conn);
-    let before = crate::support::dump(&sandbox.db());
-    for args in [vec!["ingest", "a.json"], vec!["runs"]] {
-        sandbox
-            .prof()
-            .args(&args)
-            .assert()
-            .code(2)
-            .stderr(predicates::str::contains(format!(
-                "the database has schema version {}, newer than this prof's {latest}",
-                latest + 1
-            )));
-    }
-    assert_eq!(crate::support::dump(&sandbox.db()), before);
+    crate::support::assert_refused_as_newer(&sandbox, latest);
 }
 
 #[test]

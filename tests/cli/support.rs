@@ -357,3 +357,22 @@ pub fn run_python_peer(
     );
     serde_json::from_slice(&output.stdout).expect("the peer script prints JSON")
 }
+
+/// A writing and a reading command both refuse the sandbox's database as
+/// one from a newer prof, naming both versions, and leave it as it was;
+/// the sandbox holds `a.json` to ingest.
+pub fn assert_refused_as_newer(sandbox: &Sandbox, latest: i64) {
+    let before = dump(&sandbox.db());
+    for args in [vec!["ingest", "a.json"], vec!["runs"]] {
+        sandbox
+            .prof()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!(
+                "the database has schema version {}, newer than this prof's {latest}",
+                latest + 1
+            )));
+    }
+    assert_eq!(dump(&sandbox.db()), before);
+}
