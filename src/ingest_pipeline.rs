@@ -30,7 +30,7 @@ mod digest;
 mod mapping;
 mod numbering;
 
-use digest::SharedDigest;
+use digest::{SharedDigest, recv_hashing, send_hashing};
 use mapping::{map_file, release_behind};
 use numbering::Numbering;
 
@@ -175,48 +175,6 @@ fn parse_all(
         }
         if parsed {
             digest.finish(map, || abandoned.load(Ordering::SeqCst) == index);
-        }
-    }
-}
-
-/// Sends `message`, taking steps of the file's digest while the channel is
-/// full; false if the writer has gone.
-fn send_hashing(
-    sender: &mpsc::SyncSender<Message>,
-    mut message: Message,
-    digest: &SharedDigest,
-    map: &Mmap,
-) -> bool {
-    loop {
-        match sender.try_send(message) {
-            Ok(()) => return true,
-            Err(mpsc::TrySendError::Disconnected(_)) => return false,
-            Err(mpsc::TrySendError::Full(back)) => {
-                message = back;
-                if !digest.step(map) {
-                    return sender.send(message).is_ok();
-                }
-            }
-        }
-    }
-}
-
-/// Receives the next message, taking steps of the file's digest while the
-/// channel is empty.
-fn recv_hashing(
-    receiver: &mpsc::Receiver<Message>,
-    digest: &SharedDigest,
-    map: &Mmap,
-) -> std::result::Result<Message, mpsc::RecvError> {
-    loop {
-        match receiver.try_recv() {
-            Ok(message) => return Ok(message),
-            Err(mpsc::TryRecvError::Disconnected) => return Err(mpsc::RecvError),
-            Err(mpsc::TryRecvError::Empty) => {
-                if !digest.step(map) {
-                    return receiver.recv();
-                }
-            }
         }
     }
 }

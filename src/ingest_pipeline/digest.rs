@@ -4,11 +4,13 @@
 //! stores the run's aggregates. Hashing 1 GB costs about as much as parsing
 //! it, so doing it in those gaps keeps it off both threads' critical path.
 
+use std::sync::mpsc;
 use std::sync::{Mutex, MutexGuard};
 
 use memmap2::Mmap;
 use sha2::{Digest, Sha256};
 
+use super::Message;
 use super::mapping::release_behind;
 
 /// Bytes hashed per step: small enough that a thread taking a step while
@@ -80,5 +82,47 @@ impl State {
             self.hex = Some(digest.iter().map(|b| format!("{b:02x}")).collect());
         }
         true
+    }
+}
+
+/// Sends `message`, taking steps of the file's digest while the channel is
+/// full; false if the writer has gone.
+pub(super) fn send_hashing(
+    sender: &mpsc::SyncSender<Message>,
+    mut message: Message,
+    digest: &SharedDigest,
+    map: &Mmap,
+) -> bool {
+    loop {
+        match sender.try_send(message) {
+            Ok(()) => return true,
+            Err(mpsc::TrySendError::Disconnected(_)) => return false,
+            Err(mpsc::TrySendError::Full(back)) => {
+                message = back;
+                if !digest.step(map) {
+                    return sender.send(message).is_ok();
+                }
+            }
+        }
+    }
+}
+
+/// Receives the next message, taking steps of the file's digest while the
+/// channel is empty.
+pub(super) fn recv_hashing(
+    receiver: &mpsc::Receiver<Message>,
+    digest: &SharedDigest,
+    map: &Mmap,
+) -> std::result::Result<Message, mpsc::RecvError> {
+    loop {
+        match receiver.try_recv() {
+            Ok(message) => return Ok(message),
+            Err(mpsc::TryRecvError::Disconnected) => return Err(mpsc::RecvError),
+            Err(mpsc::TryRecvError::Empty) => {
+                if !digest.step(map) {
+                    return receiver.recv();
+                }
+            }
+        }
     }
 }
