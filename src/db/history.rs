@@ -104,20 +104,28 @@ pub fn history_values(
 }
 
 /// Each run's proof-time totals in seconds, (run id, serial_s, parallel_s),
-/// for the branch's runs that pass the name filter.
+/// for the branch's runs that pass the name filter. One benchmark's runs
+/// are read through the (name, branch) index; `run_totals` is a plain
+/// projection of `runs` (migration V9), so only those runs are summed.
 pub fn history_totals(
     conn: &Connection,
     filter: &HistoryFilter<'_>,
 ) -> rusqlite::Result<Vec<(i64, f64, f64)>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT t.run_id, t.serial_s, t.parallel_s
-         FROM runs AS r JOIN run_totals AS t ON t.run_id = r.id
-         WHERE r.branch = ?1 AND (?2 IS NULL OR r.name = ?2)
-           AND t.serial_s IS NOT NULL AND t.parallel_s IS NOT NULL",
-    )?;
-    statement
-        .query_map(rusqlite::params![filter.branch, filter.name], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })?
-        .collect()
+    let row = |row: &rusqlite::Row<'_>| Ok((row.get(0)?, row.get(1)?, row.get(2)?));
+    match filter.name {
+        Some(name) => conn
+            .prepare_cached(
+                "SELECT run_id, serial_s, parallel_s FROM run_totals
+                 WHERE name = ?1 AND branch = ?2 ORDER BY run_id",
+            )?
+            .query_map(rusqlite::params![name, filter.branch], row)?
+            .collect(),
+        None => conn
+            .prepare_cached(
+                "SELECT run_id, serial_s, parallel_s FROM run_totals
+                 WHERE branch = ?1 ORDER BY run_id",
+            )?
+            .query_map([filter.branch], row)?
+            .collect(),
+    }
 }

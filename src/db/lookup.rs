@@ -120,26 +120,41 @@ pub fn missing_at_commit(
     head_commit: &str,
     source: BaselineSource<'_>,
 ) -> rusqlite::Result<Vec<MissingRun>> {
-    let (commit, branch) = match source {
-        BaselineSource::Commit(commit) => (Some(commit), None),
-        BaselineSource::Branch(branch) => (None, Some(branch)),
+    // Both read only what they answer, so a long history costs nothing: a
+    // baseline commit's runs through its index, or each benchmark's newest
+    // run on the branch through (name, branch, created_at, id).
+    let (sql, baseline) = match source {
+        BaselineSource::Commit(commit) => (
+            format!(
+                "SELECT name, commit_sha, id FROM (
+                     SELECT name, commit_sha, id,
+                            ROW_NUMBER() OVER (PARTITION BY name ORDER BY {NEWEST_FIRST}) AS rank
+                     FROM runs WHERE commit_sha = ?2 AND commit_sha IS NOT ?1)
+                 WHERE rank = 1
+                   AND name NOT IN (SELECT name FROM runs WHERE commit_sha = ?1)
+                 ORDER BY name"
+            ),
+            commit,
+        ),
+        BaselineSource::Branch(branch) => (
+            format!(
+                "SELECT n.name, r.commit_sha, r.id
+                 FROM (SELECT DISTINCT name FROM runs WHERE branch = ?2) AS n
+                 JOIN runs AS r ON r.id = (
+                     SELECT id FROM runs
+                     WHERE name = n.name AND branch = ?2 AND commit_sha IS NOT ?1
+                       AND (created_at, id) < (SELECT created_at, id FROM runs
+                                               WHERE commit_sha = ?1
+                                               ORDER BY created_at, id LIMIT 1)
+                     ORDER BY {NEWEST_FIRST} LIMIT 1)
+                 WHERE n.name NOT IN (SELECT name FROM runs WHERE commit_sha = ?1)
+                 ORDER BY n.name"
+            ),
+            branch,
+        ),
     };
-    let sql = format!(
-        "SELECT name, commit_sha, id FROM (
-             SELECT name, commit_sha, id,
-                    ROW_NUMBER() OVER (PARTITION BY name ORDER BY {NEWEST_FIRST}) AS rank
-             FROM runs
-             WHERE commit_sha IS NOT ?1
-               AND (?2 IS NULL OR commit_sha = ?2)
-               AND (?3 IS NULL OR (branch = ?3 AND (created_at, id) < (
-                   SELECT created_at, id FROM runs WHERE commit_sha = ?1
-                   ORDER BY created_at, id LIMIT 1))))
-         WHERE rank = 1
-           AND name NOT IN (SELECT name FROM runs WHERE commit_sha = ?1)
-         ORDER BY name"
-    );
     conn.prepare_cached(&sql)?
-        .query_map(params![head_commit, commit, branch], |r| {
+        .query_map(params![head_commit, baseline], |r| {
             Ok(MissingRun {
                 name: r.get(0)?,
                 commit_sha: r.get(1)?,

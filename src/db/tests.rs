@@ -180,3 +180,33 @@ fn the_build_knows_the_newest_migration_refinery_embeds() {
         .unwrap_or(0);
     assert_eq!(super::latest_schema_version(), embedded);
 }
+
+/// `run_totals` filtered to one benchmark reads that benchmark's runs only:
+/// before migration V9 its GROUP BY made SQLite total every run first.
+#[test]
+fn one_benchmarks_totals_read_only_its_runs() {
+    let mut conn = crate::db::open_in_memory();
+    for _ in 0..3 {
+        ingest_bytes_for_tests(&mut conn, stages_file().as_bytes());
+    }
+    let mut statement = conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT run_id, serial_s, parallel_s FROM run_totals
+             WHERE name = ?1 AND branch = ?2 ORDER BY run_id",
+        )
+        .unwrap();
+    let mut rows = statement.raw_query();
+    let mut plan = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        plan.push(row.get::<_, String>(3).unwrap());
+    }
+    assert!(
+        plan.iter()
+            .all(|step| !step.starts_with("SCAN") && !step.starts_with("MATERIALIZE")),
+        "{plan:?}"
+    );
+    assert!(
+        plan.iter().any(|step| step.starts_with("SEARCH r USING")),
+        "{plan:?}"
+    );
+}
