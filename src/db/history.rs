@@ -40,19 +40,31 @@ pub struct HistoryValue {
     pub counter: bool,
 }
 
+/// The test on `r.name` for parameter ?2. With a name it is an equality,
+/// so one benchmark's runs are read through the (name, branch) index; a
+/// single `?2 IS NULL OR r.name = ?2` can use no index and reads every run
+/// of the branch, which grows with the history.
+fn name_test(filter: &HistoryFilter<'_>) -> &'static str {
+    match filter.name {
+        Some(_) => "r.name = ?2",
+        None => "?2 IS NULL",
+    }
+}
+
 /// The runs of the branch (filtered by name), ordered by benchmark, then
 /// (created_at, id): the order a series is read in.
 pub fn history_runs(
     conn: &Connection,
     filter: &HistoryFilter<'_>,
 ) -> rusqlite::Result<Vec<HistoryRun>> {
-    let mut statement = conn.prepare_cached(
+    let mut statement = conn.prepare_cached(&format!(
         "SELECT r.id, r.name, r.commit_sha, r.created_at,
                 EXISTS (SELECT 1 FROM run_exclusions AS e WHERE e.run_id = r.id)
          FROM runs AS r
-         WHERE r.branch = ?1 AND (?2 IS NULL OR r.name = ?2)
+         WHERE r.branch = ?1 AND {}
          ORDER BY r.name, r.created_at, r.id",
-    )?;
+        name_test(filter)
+    ))?;
     statement
         .query_map(rusqlite::params![filter.branch, filter.name], |row| {
             Ok(HistoryRun {
@@ -76,16 +88,17 @@ pub fn history_values(
     let metrics = filter
         .metrics
         .map(|list| serde_json::to_string(list).expect("strings serialise"));
-    let mut statement = conn.prepare_cached(
+    let name_test = name_test(filter);
+    let mut statement = conn.prepare_cached(&format!(
         "SELECT r.id, r.name, s.group_name, s.metric, s.sum, s.kind = 0
          FROM runs AS r
          JOIN group_stats_store AS s ON s.run_id = r.id
-         WHERE r.branch = ?1 AND (?2 IS NULL OR r.name = ?2)
+         WHERE r.branch = ?1 AND {name_test}
            AND (?3 IS NULL OR s.group_name = ?3)
            AND (?4 IS NULL OR s.metric IN (SELECT value FROM json_each(?4)))
            AND s.group_name NOT LIKE '%keygen%'
-         ORDER BY r.name, s.group_name, s.metric, r.created_at, r.id",
-    )?;
+         ORDER BY r.name, s.group_name, s.metric, r.created_at, r.id"
+    ))?;
     statement
         .query_map(
             rusqlite::params![filter.branch, filter.name, filter.group, metrics],
