@@ -1,6 +1,6 @@
 //! Metrics files as read-only memory maps: opening one with an error that
-//! says what to do, and releasing the pages the writer is done with, so
-//! resident memory stays flat however large the file.
+//! says what to do, and releasing the pages behind a reader (the parser or
+//! the hasher), so resident memory stays flat however large the file.
 
 use std::fs::File;
 use std::path::Path;
