@@ -124,21 +124,13 @@ pub fn history_totals(
     conn: &Connection,
     filter: &HistoryFilter<'_>,
 ) -> rusqlite::Result<Vec<(i64, f64, f64)>> {
-    let row = |row: &rusqlite::Row<'_>| Ok((row.get(0)?, row.get(1)?, row.get(2)?));
-    match filter.name {
-        Some(name) => conn
-            .prepare_cached(
-                "SELECT run_id, serial_s, parallel_s FROM run_totals
-                 WHERE name = ?1 AND branch = ?2 ORDER BY run_id",
-            )?
-            .query_map(rusqlite::params![name, filter.branch], row)?
-            .collect(),
-        None => conn
-            .prepare_cached(
-                "SELECT run_id, serial_s, parallel_s FROM run_totals
-                 WHERE branch = ?1 ORDER BY run_id",
-            )?
-            .query_map([filter.branch], row)?
-            .collect(),
-    }
+    conn.prepare_cached(&format!(
+        "SELECT run_id, serial_s, parallel_s FROM run_totals AS r
+         WHERE r.branch = ?1 AND {} ORDER BY run_id",
+        name_test(filter)
+    ))?
+    .query_map(rusqlite::params![filter.branch, filter.name], |row| {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+    })?
+    .collect()
 }
