@@ -147,9 +147,12 @@ fn numeric_order_parsed((x, a): (Option<f64>, &str), (y, b): (Option<f64>, &str)
     }
 }
 
+/// A (group, opcode)'s `frequency` in the head run and the base run.
+type HeadAndBase = (Option<f64>, Option<f64>);
+
 /// `frequency` summed per (group, opcode) over the rows that have an opcode.
 fn instruction_counts(index: &Index<'_>, compared: bool) -> Vec<InstructionCount> {
-    let mut sums: BTreeMap<(&str, &str), (Option<f64>, Option<f64>)> = BTreeMap::new();
+    let mut sums: BTreeMap<(&str, &str), HeadAndBase> = BTreeMap::new();
     for row in &index.rows {
         let keys = &index.tables[row.table];
         let Some(opcode) = keys.iter().position(|k| k == "opcode") else {
