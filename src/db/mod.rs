@@ -5,6 +5,7 @@
 pub mod annotations;
 pub mod flame;
 pub mod history;
+pub mod items;
 pub mod lookup;
 pub mod queries;
 pub mod remove;

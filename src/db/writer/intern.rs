@@ -6,6 +6,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::RunWriter;
+use crate::db::items;
 
 /// Label sets read ahead after a lookup hit.
 const PREFETCH: u64 = 4096;
@@ -62,7 +63,7 @@ impl RunWriter<'_> {
         {
             return Ok(id);
         }
-        write_items(pairs, &mut self.items);
+        items::write(pairs, &mut self.items);
         self.lookup_or_insert_label_set(pairs)
     }
 
@@ -84,10 +85,10 @@ impl RunWriter<'_> {
             self.prefetched += 1;
             // A set whose text is not prof's canonical form is looked up by
             // text when met, as without read-ahead.
-            let Some(items) = row.get_ref(1)?.as_str().ok() else {
+            let Some(text) = row.get_ref(1)?.as_str().ok() else {
                 continue;
             };
-            if parse_items(items, &mut pairs) && set_key(&pairs, &mut key) {
+            if items::read(text, &mut pairs) && set_key(&pairs, &mut key) {
                 self.label_set_ids
                     .entry(key.as_slice().into())
                     .or_insert(row.get(0)?);
@@ -144,50 +145,6 @@ fn set_key(pairs: &[(i64, i64)], key: &mut Vec<u32>) -> bool {
     true
 }
 
-/// The canonical text of a label set, `[[key id,value id],…]` sorted by key
-/// id: what `label_sets.items` holds and its UNIQUE index compares.
-pub(super) fn write_items(pairs: &[(i64, i64)], items: &mut String) {
-    let mut digits = itoa::Buffer::new();
-    items.clear();
-    items.push('[');
-    for (i, &(key, value)) in pairs.iter().enumerate() {
-        if i > 0 {
-            items.push(',');
-        }
-        items.push('[');
-        items.push_str(digits.format(key));
-        items.push(',');
-        items.push_str(digits.format(value));
-        items.push(']');
-    }
-    items.push(']');
-}
-
-/// Reads canonical `items` text back into pairs; false for any other text.
-pub(super) fn parse_items(items: &str, pairs: &mut Vec<(i64, i64)>) -> bool {
-    pairs.clear();
-    let Some(inner) = items.strip_prefix('[').and_then(|s| s.strip_suffix(']')) else {
-        return false;
-    };
-    if inner.is_empty() {
-        return true;
-    }
-    for pair in inner.split("],[") {
-        let pair = pair.trim_start_matches('[').trim_end_matches(']');
-        let Some((key, value)) = pair.split_once(',') else {
-            return false;
-        };
-        match (key.parse(), value.parse()) {
-            (Ok(key), Ok(value)) => pairs.push((key, value)),
-            _ => return false,
-        }
-    }
-    // Only the canonical spelling of these pairs may share their cache key.
-    let mut canonical = String::with_capacity(items.len());
-    write_items(pairs, &mut canonical);
-    canonical == items
-}
-
 /// The id of `text` in a table with a UNIQUE text column, inserted if new.
 fn intern_unique(
     tx: &Transaction<'_>,
@@ -208,25 +165,7 @@ fn intern_unique(
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_items, set_key, write_items};
-
-    #[test]
-    fn items_text_round_trips_and_only_canonical_text_parses() {
-        let mut items = String::new();
-        let mut pairs = Vec::new();
-        for set in [vec![], vec![(1, 4)], vec![(1, 4), (3, 9), (12, 100_000)]] {
-            write_items(&set, &mut items);
-            assert!(parse_items(&items, &mut pairs), "{items}");
-            assert_eq!(pairs, set);
-        }
-        assert_eq!(items, "[[1,4],[3,9],[12,100000]]");
-        // Other spellings of the same pairs must not share their cache key.
-        for other in [
-            "[[1, 4]]", "[[01,4]]", "[[1,4],]", "[1,4]", "[[1,4]", "", "[[+1,4]]",
-        ] {
-            assert!(!parse_items(other, &mut pairs), "{other}");
-        }
-    }
+    use super::set_key;
 
     #[test]
     fn ids_beyond_32_bits_are_not_cached() {
