@@ -18,7 +18,9 @@
 //! The ingest-speed table comes first (`speed.rs`; `--only speed` runs just
 //! it): ingest, compare and report against a bare parse of the same file,
 //! small-file latency, and with `--original PATH` the original
-//! `openvm-prof` on the same real files (`../shared/data`, or `--data DIR`).
+//! `openvm-prof` on the same real files (`../shared/data`, or `--data DIR`),
+//! then the CPU floor of an ingest, its unskippable pieces timed alone
+//! (`floor.rs`).
 //! The generated files are kept in `--dir` and reused by the next run;
 //! `--inputs DIR` takes `big.base.json` and `big.head.json` from DIR as
 //! they are.
@@ -33,6 +35,7 @@ use std::process::{Command, ExitCode};
 
 mod big_file;
 mod changes;
+mod floor;
 mod history;
 mod measure;
 mod site;
@@ -72,8 +75,21 @@ struct Options {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("plain-parse") {
-        return big_file::plain_parse(Path::new(&args[2]));
+    // The pieces the harness times alone, as child processes of itself.
+    match (args.get(1).map(String::as_str), args.get(2), args.get(3)) {
+        (Some("plain-parse"), Some(file), _) => return big_file::plain_parse(Path::new(file)),
+        (Some("plain-sha256"), Some(file), _) => return floor::plain_sha256(Path::new(file)),
+        (Some("plain-label-sets"), Some(db), Some(from)) => {
+            return floor::plain_label_sets(Path::new(db), Path::new(from));
+        }
+        (Some("plain-insert"), Some(db), Some(rows)) => {
+            let Ok(rows) = rows.parse() else {
+                eprintln!("usage: bench plain-insert DB ROWS");
+                return ExitCode::FAILURE;
+            };
+            return floor::plain_insert(Path::new(db), rows);
+        }
+        _ => {}
     }
     let options = match parse_args(&args[1..]) {
         Ok(options) => options,

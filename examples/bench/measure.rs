@@ -17,6 +17,7 @@ pub struct Measured {
 }
 
 /// Every measurement of one row, `runs` of them, in the order they ran.
+#[derive(Clone)]
 pub struct Spread {
     runs: Vec<Measured>,
 }

@@ -169,6 +169,8 @@ pub fn rows(setup: &Setup) -> Result<(), String> {
         next.push(two);
     }
     let first_median = first.median();
+    let floor_spreads = (parse.clone(), first.clone(), next.clone());
+    let samples = samples_of_first_run(&big)?;
     lines.push(Line {
         what: format!("bare parse: `bench plain-parse` of the {input} base file (the floor)"),
         ratio: "1.00×".into(),
@@ -229,6 +231,15 @@ pub fn rows(setup: &Setup) -> Result<(), String> {
         }
     }
     print(&lines, runs);
+    let (parse, fresh, next) = floor_spreads;
+    let ingests = crate::floor::Ingests {
+        parse: &parse,
+        fresh: &fresh,
+        next: &next,
+        samples,
+        stored: &big,
+    };
+    crate::floor::table(prof, base, dir, runs, &ingests)?;
     // Said again after the table, since the first warning has scrolled
     // away by the time a 1 GB run ends.
     if setup.data.is_none() {
@@ -390,6 +401,18 @@ fn original_summary(
                 .args(["--summary-md-path", "summary.md"]),
         )
     })
+}
+
+/// How many samples the base file's run stored (run 1 of `db`).
+fn samples_of_first_run(db: &Path) -> Result<usize, String> {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| format!("{}: {e}", db.display()))?;
+    conn.query_row("SELECT COUNT(*) FROM samples WHERE run_id = 1", [], |row| {
+        row.get::<_, i64>(0)
+    })
+    .map(|count| count as usize)
+    .map_err(|e| format!("{}: {e}", db.display()))
 }
 
 /// An empty directory at `path`.
