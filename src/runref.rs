@@ -159,12 +159,38 @@ pub fn resolve(conn: &Connection, text: &str) -> Result<RunRow, ResolveError> {
 pub fn resolve_run(conn: &Connection, reference: &str) -> crate::error::Result<RunRow> {
     use crate::error::Error;
     resolve(conn, reference).map_err(|e| match e {
-        ResolveError::Database(detail) => match conn.path() {
-            Some(path) if !path.is_empty() => Error::database(std::path::Path::new(path), detail),
-            _ => Error::Query(detail),
-        },
+        ResolveError::Database(detail) => database_error(conn, detail),
         other => Error::usage(other),
     })
+}
+
+/// A failing query's error, naming the database file when there is one.
+fn database_error(conn: &Connection, detail: String) -> crate::error::Error {
+    use crate::error::Error;
+    match conn.path() {
+        Some(path) if !path.is_empty() => Error::database(std::path::Path::new(path), detail),
+        _ => Error::Query(detail),
+    }
+}
+
+/// A usage error unless some run is named `name`, for commands that take a
+/// benchmark name as a filter: a misspelt name is a mistake to report, not
+/// an empty answer.
+pub fn require_benchmark(conn: &Connection, name: &str) -> crate::error::Result<()> {
+    let found = queries::list_runs(conn, Some(name), 1)
+        .map(|runs| !runs.is_empty())
+        .and_then(|found| {
+            if found {
+                Ok(None)
+            } else {
+                unknown_name(conn, name).map(Some)
+            }
+        });
+    match found {
+        Ok(None) => Ok(()),
+        Ok(Some(unknown)) => Err(crate::error::Error::usage(unknown)),
+        Err(e) => Err(database_error(conn, e.to_string())),
+    }
 }
 
 /// The run a lookup just found. Each query reads its own snapshot, so a

@@ -11,6 +11,9 @@ use super::print;
 
 pub fn run(cli: &Cli, args: &RunsArgs) -> Result<ExitCode> {
     let conn = db::open(&cli.db_path(), Access::ReadOnly)?;
+    if let Some(name) = &args.name {
+        crate::runref::require_benchmark(&conn, name)?;
+    }
     let runs = db::queries::list_runs(&conn, args.name.as_deref(), args.limit)
         .map_err(|e| error::sqlite(&cli.db_path(), &e))?;
     let text = match args.format {

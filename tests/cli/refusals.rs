@@ -42,6 +42,22 @@ fn flags_without_a_useful_meaning_are_refused() {
 }
 
 #[test]
+fn a_misspelt_benchmark_name_is_refused_not_an_empty_list() {
+    let sandbox = Sandbox::new();
+    sandbox.ingest(
+        &bundled("fibonacci.base.json"),
+        &["--name", "fib", "--commit", "aaaa111", "--branch", "main"],
+    );
+    refused(
+        &sandbox,
+        &["runs", "--name", "fibb"],
+        "no benchmark named `fibb` (known: fib)",
+    );
+    let listed = sandbox.stdout(&["runs", "--name", "fib"]);
+    assert!(listed.contains("aaaa111"), "{listed}");
+}
+
+#[test]
 fn a_report_whose_template_fails_writes_no_file() {
     let sandbox = Sandbox::new();
     for (file, commit) in [
