@@ -133,4 +133,29 @@ mod tests {
             .unwrap();
         assert_eq!(runs, 1);
     }
+
+    #[test]
+    fn a_removed_runs_id_is_never_given_again() {
+        let mut conn = crate::db::open_in_memory();
+        let file = |n: u32| {
+            format!(
+                r#"{{"gauge": [{{"labels": [["group", "app"]], "metric": "m", "value": "{n}"}}]}}"#
+            )
+        };
+        let ingest = |conn: &mut Connection, n| {
+            crate::ingest_pipeline::ingest_bytes_for_tests(conn, file(n).as_bytes())
+        };
+        let ids: Vec<i64> = (0..3).map(|n| ingest(&mut conn, n)).collect();
+        assert_eq!(ids, [1, 2, 3]);
+        // The newest two go, the older first: the largest removed id counts.
+        remove_runs(&mut conn, &[3]).unwrap();
+        remove_runs(&mut conn, &[2]).unwrap();
+        assert_eq!(ingest(&mut conn, 10), 4);
+        // A DELETE from outside prof is remembered too.
+        conn.execute("DELETE FROM runs WHERE id = 4", []).unwrap();
+        assert_eq!(ingest(&mut conn, 11), 5);
+        // With every run gone, numbering still goes on.
+        remove_runs(&mut conn, &[1, 5]).unwrap();
+        assert_eq!(ingest(&mut conn, 12), 6);
+    }
 }

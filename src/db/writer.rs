@@ -90,12 +90,14 @@ fn insert_samples_sql(rows: usize) -> String {
 }
 
 impl<'t> RunWriter<'t> {
-    /// Inserts the run row; its name and sha256 are set by [`set_identity`].
+    /// Inserts the run row, numbered past every run ever stored (removed
+    /// ones included, see migrations/V10__run_ids_never_reused.sql); its
+    /// name and sha256 are set by [`set_identity`].
     pub fn begin(tx: &'t Transaction<'t>, header: &RunHeader) -> rusqlite::Result<Self> {
         tx.prepare_cached(
-            "INSERT INTO runs (name, commit_sha, branch, created_at, source_path, content_sha256,
-                               entries, zero_counters, nonfinite)
-             VALUES ('', ?1, ?2, ?3, ?4, '', 0, 0, 0)",
+            "INSERT INTO runs (id, name, commit_sha, branch, created_at, source_path,
+                               content_sha256, entries, zero_counters, nonfinite)
+             VALUES ((SELECT id FROM next_run_id), '', ?1, ?2, ?3, ?4, '', 0, 0, 0)",
         )?
         .execute(params![
             header.commit_sha,

@@ -130,6 +130,17 @@ fn rm_removes_runs_with_everything_of_theirs_all_or_none() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no run 1"));
+    // Run 3 was the newest: its id is not given again, so a reference kept
+    // to it (a PR comment, a CI log) cannot come to name another run.
+    let next = sandbox.write("fib-d3d3d34.json", metrics(20));
+    let id = sandbox.ingest(&next, &["--commit", "d3d3d34", "--branch", "main"]);
+    assert_eq!(id, 4);
+    sandbox
+        .prof()
+        .args(["rm", "3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no run 3"));
     // No database: an error, and none is created.
     let other = sandbox.path("none.db");
     sandbox
