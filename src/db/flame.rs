@@ -1,24 +1,39 @@
 //! Reads what flamegraphs are folded from: a run's counter samples of the
 //! stack metrics with the labels that form stacks. The folding itself is a
 //! pure function in `crate::flame`.
+//!
+//! A large run has about a million such samples over hundreds of thousands
+//! of label sets, so each label set's labels are read once (a page of
+//! label sets per range scan, their `items` read by `db::items`) and shared
+//! by its samples, rather than joined to every sample in SQL.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use rusqlite::Connection;
+use foldhash::fast::RandomState;
+use rusqlite::{Connection, OptionalExtension};
 
-/// One counter sample with the stack labels it carries (only those; a
-/// sample with none of them is not returned) and its `group` label.
+use super::items;
+
+/// One counter sample with the stack labels its label set carries (only
+/// those; a sample with none of them is not returned) and its `group`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabeledSample {
     pub seq: i64,
     pub group: Rc<str>,
     pub metric: Rc<str>,
     pub value: f64,
-    /// (key, value) pairs, keys among those asked for. Strings are shared:
-    /// a run repeats a few hundred call stacks across many thousand samples.
-    pub labels: Vec<(Rc<str>, Rc<str>)>,
+    /// (key, value) pairs, keys among those asked for, sorted by key. One
+    /// list per label set, shared by the set's samples.
+    pub labels: Rc<[(Rc<str>, Rc<str>)]>,
 }
+
+/// Label sets read per range scan.
+const PAGE: i64 = 4096;
+
+/// A label set as flamegraphs see it: its group and stack labels, or
+/// `None` when it lacks either (its samples are not returned).
+type StackSet = Option<(Rc<str>, Rc<[(Rc<str>, Rc<str>)]>)>;
 
 /// Every finite counter of `run_id` whose metric is in `metrics` and whose
 /// label set has a `group` and at least one of `keys`, in file order.
@@ -30,52 +45,133 @@ pub fn labeled_samples(
 ) -> rusqlite::Result<Vec<LabeledSample>> {
     let metrics = serde_json::to_string(metrics).expect("strings serialise");
     let keys = serde_json::to_string(keys).expect("strings serialise");
-    // The join with the label set's items keeps one row per (sample, stack
-    // key); samples with no stack key drop out here, as they should.
-    let mut statement = conn.prepare_cached(
-        "SELECT s.seq, g.value, m.name, s.value, k.key, v.value
-         FROM samples AS s
-         JOIN metric_names AS m ON m.id = s.metric_id
-         JOIN label_sets AS ls ON ls.id = s.label_set_id
-         JOIN label_values AS g ON g.id = ls.group_value_id
-         JOIN json_each(ls.items) AS item
-         JOIN label_keys AS k ON k.id = json_extract(item.value, '$[0]')
-         JOIN label_values AS v ON v.id = json_extract(item.value, '$[1]')
-         WHERE s.run_id = ?1 AND s.kind = 0 AND s.value IS NOT NULL
-           AND s.metric_id IN (SELECT id FROM metric_names
-                               WHERE name IN (SELECT value FROM json_each(?2)))
-           AND k.key IN (SELECT value FROM json_each(?3))
-         ORDER BY s.seq, k.key",
-    )?;
-    let mut rows = statement.query(rusqlite::params![run_id, metrics, keys])?;
-    let mut out: Vec<LabeledSample> = Vec::new();
-    let mut strings: HashMap<String, Rc<str>> = HashMap::new();
-    let mut intern = |text: &str| -> Rc<str> {
-        match strings.get(text) {
-            Some(shared) => shared.clone(),
-            None => {
-                let shared: Rc<str> = Rc::from(text);
-                strings.insert(text.to_string(), shared.clone());
-                shared
-            }
-        }
+    let mut reader = SetReader {
+        conn,
+        keys: names_by_id(
+            conn,
+            "SELECT id, key FROM label_keys WHERE key IN (SELECT value FROM json_each(?1))",
+            &keys,
+        )?,
+        sets: HashMap::default(),
+        values: HashMap::default(),
+        pairs: Vec::new(),
     };
+    let metric_names = names_by_id(
+        conn,
+        "SELECT id, name FROM metric_names WHERE name IN (SELECT value FROM json_each(?1))",
+        &metrics,
+    )?;
+    let mut statement = conn.prepare_cached(
+        "SELECT seq, label_set_id, metric_id, value FROM samples
+         WHERE run_id = ?1 AND kind = 0 AND value IS NOT NULL
+           AND metric_id IN (SELECT id FROM metric_names
+                             WHERE name IN (SELECT value FROM json_each(?2)))
+         ORDER BY seq",
+    )?;
+    let mut rows = statement.query(rusqlite::params![run_id, metrics])?;
+    let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        let seq: i64 = row.get(0)?;
-        let text = |i: usize| -> rusqlite::Result<&str> {
-            row.get_ref(i)?.as_str().map_err(rusqlite::Error::from)
+        let Some(metric) = metric_names.get(&row.get::<_, i64>(2)?) else {
+            continue;
         };
-        let label = (intern(text(4)?), intern(text(5)?));
-        match out.last_mut() {
-            Some(last) if last.seq == seq => last.labels.push(label),
-            _ => out.push(LabeledSample {
-                seq,
-                group: intern(text(1)?),
-                metric: intern(text(2)?),
+        if let Some((group, labels)) = reader.set(row.get(1)?)? {
+            out.push(LabeledSample {
+                seq: row.get(0)?,
+                group,
+                metric: metric.clone(),
                 value: row.get(3)?,
-                labels: vec![label],
-            }),
+                labels,
+            });
         }
     }
     Ok(out)
+}
+
+/// Reads label sets a page at a time and keeps what flamegraphs need of
+/// each: a run's label sets were mostly created together, in id order.
+struct SetReader<'c> {
+    conn: &'c Connection,
+    /// The stack keys asked for, by id.
+    keys: HashMap<i64, Rc<str>, RandomState>,
+    sets: HashMap<i64, StackSet, RandomState>,
+    /// Label values by id: a run repeats a few hundred call stacks across
+    /// its label sets, so each is read and stored once.
+    values: HashMap<i64, Option<Rc<str>>, RandomState>,
+    pairs: Vec<(i64, i64)>,
+}
+
+impl SetReader<'_> {
+    fn set(&mut self, id: i64) -> rusqlite::Result<StackSet> {
+        if let Some(set) = self.sets.get(&id) {
+            return Ok(set.clone());
+        }
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, items, group_value_id FROM label_sets
+             WHERE id >= ?1 AND id < ?2 ORDER BY id",
+        )?;
+        let mut rows = statement.query([id, id.saturating_add(PAGE)])?;
+        while let Some(row) = rows.next()? {
+            let set_id: i64 = row.get(0)?;
+            if self.sets.contains_key(&set_id) {
+                continue;
+            }
+            let group: Option<i64> = row.get(2)?;
+            let set = match group {
+                Some(group) => {
+                    items::read_any(row.get_ref(1)?.as_str()?, &mut self.pairs);
+                    self.stack_set(group)?
+                }
+                None => None,
+            };
+            self.sets.insert(set_id, set);
+        }
+        Ok(self.sets.get(&id).cloned().flatten())
+    }
+
+    /// The group and stack labels of the pairs in `self.pairs`.
+    fn stack_set(&mut self, group: i64) -> rusqlite::Result<StackSet> {
+        let mut labels = Vec::new();
+        for at in 0..self.pairs.len() {
+            let (key, value) = self.pairs[at];
+            let Some(key) = self.keys.get(&key).cloned() else {
+                continue;
+            };
+            if let Some(value) = self.value(value)? {
+                labels.push((key, value));
+            }
+        }
+        if labels.is_empty() {
+            return Ok(None);
+        }
+        labels.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(self.value(group)?.map(|group| (group, labels.into())))
+    }
+
+    /// Label value `id`, `None` if the database has no such value.
+    fn value(&mut self, id: i64) -> rusqlite::Result<Option<Rc<str>>> {
+        if let Some(value) = self.values.get(&id) {
+            return Ok(value.clone());
+        }
+        let value: Option<String> = self
+            .conn
+            .prepare_cached("SELECT value FROM label_values WHERE id = ?1")?
+            .query_row([id], |row| row.get(0))
+            .optional()?;
+        let value: Option<Rc<str>> = value.map(Rc::from);
+        self.values.insert(id, value.clone());
+        Ok(value)
+    }
+}
+
+/// `(id, name)` rows of `sql`, whose one parameter is a JSON list of names.
+fn names_by_id(
+    conn: &Connection,
+    sql: &str,
+    names: &str,
+) -> rusqlite::Result<HashMap<i64, Rc<str>, RandomState>> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let rows = statement.query_map([names], |row| {
+        Ok((row.get(0)?, Rc::from(row.get::<_, String>(1)?)))
+    })?;
+    rows.collect()
 }

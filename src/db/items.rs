@@ -1,8 +1,8 @@
 //! A label set's `items` text, as `label_sets.items` holds it: its
 //! (key id, value id) pairs as `[[key,value],…]`, sorted by key id. The
 //! writer spells it here, and readers that meet hundreds of thousands of
-//! sets (the writer's read-ahead, the detailed tables) read it here
-//! without a JSON parser.
+//! sets (the writer's read-ahead, the detailed tables, flamegraphs) read it
+//! here without a JSON parser.
 
 /// The canonical text of a label set, `[[key id,value id],…]` sorted by key
 /// id: what `label_sets.items` holds and its UNIQUE index compares.
@@ -30,6 +30,16 @@ pub fn write(pairs: &[(i64, i64)], items: &mut String) {
 pub fn read(text: &str, pairs: &mut Vec<(i64, i64)>) -> bool {
     pairs.clear();
     read_into(text.as_bytes(), pairs).is_some()
+}
+
+/// A label set's `items` into `pairs`, however it is spelled: as [`write`]
+/// spells it by [`read`], any other JSON by serde_json (text that is not a
+/// list of pairs has none), for readers of sets prof may not have written.
+pub fn read_any(text: &str, pairs: &mut Vec<(i64, i64)>) {
+    if !read(text, pairs) {
+        pairs.clear();
+        pairs.extend(serde_json::from_str::<Vec<(i64, i64)>>(text).unwrap_or_default());
+    }
 }
 
 fn read_into(bytes: &[u8], pairs: &mut Vec<(i64, i64)>) -> Option<()> {
@@ -92,7 +102,33 @@ fn integer(bytes: &[u8], at: &mut usize) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{read, write};
+    use super::{read, read_any, write};
+
+    #[test]
+    fn read_any_reads_as_serde_json_reads() {
+        for text in [
+            "[]",
+            "[[1,2]]",
+            "[[1,1301],[2,1302],[6,1000]]",
+            "[[-3,0],[0,-0]]",
+            "[[999999999999999999,1]]",
+            "[[9223372036854775807,1]]",
+            "[ [1,2] ]",
+            "[[01,2]]",
+            "[[1.0,2]]",
+            "[[1,2],]",
+            "[[1,2]",
+            "[[1,2]]x",
+            "",
+            "[[1,2,3]]",
+            "[[-,2]]",
+        ] {
+            let slow = serde_json::from_str::<Vec<(i64, i64)>>(text).unwrap_or_default();
+            let mut pairs = vec![(7, 7)];
+            read_any(text, &mut pairs);
+            assert_eq!(pairs, slow, "{text:?}");
+        }
+    }
 
     #[test]
     fn what_write_spells_read_reads_back() {

@@ -6,7 +6,10 @@
 pub mod draw;
 pub mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
+
+use foldhash::fast::RandomState;
 
 use crate::db::flame::LabeledSample;
 
@@ -70,62 +73,56 @@ fn is_span_key(key: &str) -> bool {
 
 /// The folded stacks of `spec` per group: `frame;frame;frame WEIGHT` lines,
 /// sorted by stack. An entry counts when it has at least one of the spec's
-/// keys (absent keys are skipped); identical stacks add up; a stack whose
-/// weight rounds to zero is left out. `reverse` puts the last frame first.
+/// keys (absent keys are skipped); identical stacks add up, in file order;
+/// a stack whose weight rounds to zero is left out. `reverse` puts the
+/// last frame first.
 pub fn fold(
     samples: &[LabeledSample],
     spec: &FlameSpec,
     reverse: bool,
 ) -> BTreeMap<String, Vec<String>> {
-    let mut weights: BTreeMap<&str, BTreeMap<String, f64>> = BTreeMap::new();
+    type Map<K, V> = HashMap<K, V, RandomState>;
+    // By the address of each stack's one shared text (see `distinct`):
+    // hashing an address, not a kilobyte of frames.
+    let mut weights: BTreeMap<&str, Map<*const u8, (Rc<str>, f64)>> = BTreeMap::new();
     // A run repeats a few hundred distinct label values over many samples:
     // each value becomes its (joined) frames once.
-    let mut frames_of: std::collections::HashMap<(&str, &str), std::rc::Rc<str>> =
-        std::collections::HashMap::new();
+    let mut frames_of: Map<(&str, &str), Rc<str>> = Map::default();
+    // Samples of one label set share its labels, and so its stack: made
+    // once per set (known by the address of its shared labels), and kept
+    // once however many sets make it (stacks run to kilobytes).
+    let mut stack_of: Map<*const (Rc<str>, Rc<str>), Option<Rc<str>>> = Map::default();
+    let mut distinct: HashSet<Rc<str>, RandomState> = HashSet::default();
     for sample in samples {
         if !spec.metrics.contains(&&*sample.metric) {
             continue;
         }
-        let mut parts: Vec<std::rc::Rc<str>> = Vec::new();
-        for key in spec.keys {
-            let Some((_, value)) = sample.labels.iter().find(|(k, _)| &**k == *key) else {
-                continue;
-            };
-            let joined = frames_of.entry((key, value)).or_insert_with(|| {
-                let mut frames: Vec<String> = if is_span_key(key) {
-                    value
-                        .split(';')
-                        .filter(|f| !f.is_empty())
-                        .map(frame)
-                        .collect()
-                } else {
-                    // A `;` inside an opcode or AIR name is not a nesting.
-                    vec![frame(&value.replace(';', ":"))]
-                };
-                if reverse {
-                    frames.reverse();
-                }
-                frames.join(";").into()
-            });
-            if !joined.is_empty() {
-                parts.push(joined.clone());
+        let stack = stack_of.entry(sample.labels.as_ptr()).or_insert_with(|| {
+            let made = stack(&sample.labels, spec, reverse, &mut frames_of)?;
+            if let Some(known) = distinct.get(made.as_str()) {
+                return Some(known.clone());
             }
-        }
-        if parts.is_empty() {
+            let made: Rc<str> = made.into();
+            distinct.insert(made.clone());
+            Some(made)
+        });
+        let Some(stack) = stack else {
             continue;
-        }
-        if reverse {
-            parts.reverse();
-        }
-        *weights
+        };
+        weights
             .entry(&sample.group)
             .or_default()
-            .entry(parts.join(";"))
-            .or_insert(0.0) += sample.value;
+            .entry(stack.as_ptr())
+            .or_insert_with(|| (stack.clone(), 0.0))
+            .1 += sample.value;
     }
+    // The stacks live on in `weights` only, each freed once its line is made.
+    drop((stack_of, distinct));
     weights
         .into_iter()
         .map(|(group, stacks)| {
+            let mut stacks: Vec<(Rc<str>, f64)> = stacks.into_values().collect();
+            stacks.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             let lines: Vec<String> = stacks
                 .into_iter()
                 .filter_map(|(stack, weight)| {
@@ -137,6 +134,48 @@ pub fn fold(
         })
         .filter(|(_, lines)| !lines.is_empty())
         .collect()
+}
+
+/// The stack `labels` make for `spec`: the frames of each of its keys
+/// present, in key order, or `None` when none gives a frame.
+fn stack<'s>(
+    labels: &'s [(Rc<str>, Rc<str>)],
+    spec: &FlameSpec,
+    reverse: bool,
+    frames_of: &mut HashMap<(&'s str, &'s str), Rc<str>, RandomState>,
+) -> Option<String> {
+    let mut parts: Vec<Rc<str>> = Vec::new();
+    for key in spec.keys {
+        let Some((key, value)) = labels.iter().find(|(k, _)| &**k == *key) else {
+            continue;
+        };
+        let joined = frames_of.entry((key, value)).or_insert_with(|| {
+            let mut frames: Vec<String> = if is_span_key(key) {
+                value
+                    .split(';')
+                    .filter(|f| !f.is_empty())
+                    .map(frame)
+                    .collect()
+            } else {
+                // A `;` inside an opcode or AIR name is not a nesting.
+                vec![frame(&value.replace(';', ":"))]
+            };
+            if reverse {
+                frames.reverse();
+            }
+            frames.join(";").into()
+        });
+        if !joined.is_empty() {
+            parts.push(joined.clone());
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    if reverse {
+        parts.reverse();
+    }
+    Some(parts.join(";"))
 }
 
 /// A frame as the folded format can carry it: line breaks and tabs become
@@ -202,7 +241,8 @@ mod tests {
             labels: labels
                 .iter()
                 .map(|(k, v)| ((*k).into(), (*v).into()))
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
         }
     }
 
@@ -232,6 +272,44 @@ mod tests {
         assert_eq!(folded["leaf"], vec!["x:y 1"]);
         let reversed = fold(&samples, &SPECS[0], true);
         assert_eq!(reversed["app"], vec!["ADD;b;a 7", "Ld 5"]);
+    }
+
+    #[test]
+    fn samples_of_one_label_set_and_equal_stacks_of_others_add_up() {
+        let shared = sample(
+            1,
+            "g",
+            "frequency",
+            1.5,
+            &[("opcode", "ADD"), ("dsl_ir", "x")],
+        );
+        let same_set = LabeledSample {
+            seq: 2,
+            value: 2.0,
+            ..shared.clone()
+        };
+        // Another label set (say, another segment) with the same stack.
+        let other_set = sample(
+            3,
+            "g",
+            "frequency",
+            4.0,
+            &[("dsl_ir", "x"), ("opcode", "ADD")],
+        );
+        // A set whose stack reads the same from other keys' frames.
+        let other_keys = sample(4, "g", "frequency", 1.0, &[("cycle_tracker_span", "x;ADD")]);
+        let elsewhere = sample(
+            5,
+            "h",
+            "frequency",
+            3.0,
+            &[("opcode", "ADD"), ("dsl_ir", "x")],
+        );
+        let samples = [shared, same_set, other_set, other_keys, elsewhere];
+        let folded = fold(&samples, &SPECS[0], false);
+        assert_eq!(folded["g"], vec!["x;ADD 9"]);
+        assert_eq!(folded["h"], vec!["x;ADD 3"]);
+        assert_eq!(fold(&samples, &SPECS[0], true)["g"], vec!["ADD;x 9"]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 use rusqlite::Connection;
 
-use super::items::parse_items;
+use crate::db::items::read_any;
 use crate::db::queries;
 
 /// Ids per page: also how many label sets one range scan reads.
@@ -102,7 +102,7 @@ impl LabelSets {
             let mut items = Vec::new();
             let mut parsed = Vec::new();
             queries::for_each_label_set_items(conn, id, page.items_from - id, |id, text| {
-                parse_items(text, &mut parsed);
+                read_any(text, &mut parsed);
                 items.push(Items {
                     id,
                     start: page.pairs.len(),
@@ -121,7 +121,7 @@ impl LabelSets {
                 pairs.extend_from_slice(&page.pairs[start..start + len]);
             }
             // Not stored: the query says so.
-            Err(_) => parse_items(&queries::label_set_items(conn, id)?, pairs),
+            Err(_) => read_any(&queries::label_set_items(conn, id)?, pairs),
         }
         Ok(())
     }

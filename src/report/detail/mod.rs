@@ -2,7 +2,6 @@
 //! instruction counts per opcode, and GPU memory over time.
 
 mod index;
-mod items;
 mod label_sets;
 
 use std::cmp::Ordering;
