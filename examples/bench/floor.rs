@@ -67,9 +67,14 @@ pub fn plain_insert(db: &Path, rows: usize) -> ExitCode {
     exit(db, insert(db, rows))
 }
 
+/// Errors name the database: prof's own already do, SQLite's get it here.
 fn exit(db: &Path, result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.starts_with(&db.display().to_string()) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("{}: {e}", db.display());
             ExitCode::FAILURE

@@ -246,7 +246,11 @@ fn run(options: &Options) -> Result<(), String> {
     if options.scale > 0 {
         history::scale_rows(&prof, dir, options.scale, runs)?;
     }
-    site::rows(&prof, dir, options.site_runs, runs)
+    // As with `--scale 0`, no runs means no rows.
+    if options.site_runs > 0 {
+        site::rows(&prof, dir, options.site_runs, runs)?;
+    }
+    Ok(())
 }
 
 /// The big generated run and its head run. With `--inputs DIR`, DIR's
