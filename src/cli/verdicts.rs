@@ -50,7 +50,8 @@ pub struct VerdictArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
     /// A noisy series is a regression (or a short history's slowdown above
-    /// --fail-above).
+    /// --fail-above), or a series is incomplete: non-finite values at the
+    /// head left out of it, so it reads low.
     Regression,
     /// Also an exact series (a counter) that changed for the worse.
     Changed,

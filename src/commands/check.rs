@@ -46,9 +46,17 @@ pub fn exit_code(section: &VerdictSection, fail_on: Option<FailOn>) -> ExitCode 
     match fail_on {
         Some(what) if section.fails(what == FailOn::Changed) => {
             crate::note!(
-                "prof: {} regression{}{}",
+                "prof: {} regression{}{}{}",
                 section.regressions,
                 if section.regressions == 1 { "" } else { "s" },
+                if section.incomplete > 0 {
+                    format!(
+                        ", {} series incomplete (non-finite values at the head)",
+                        section.incomplete
+                    )
+                } else {
+                    String::new()
+                },
                 if what == FailOn::Changed {
                     format!(
                         ", {} exact change{} for the worse",

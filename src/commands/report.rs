@@ -185,6 +185,7 @@ fn summarize(
     summary.nothing_regressed = summary.rows.iter().any(|row| row.base.is_some())
         && summary.regressions.is_empty()
         && section.regressions == 0
+        && section.incomplete == 0
         && section.worse_changes == 0;
     Ok(summary)
 }

@@ -216,3 +216,57 @@ fn one_benchmarks_totals_read_only_its_runs() {
         "{plan:?}"
     );
 }
+
+/// `series_nonfinite` names every series a lost value reads low in: the
+/// metric, the proof time derived from it, the run totals (not for a
+/// keygen group, which they leave out), and the blob total.
+#[test]
+fn a_lost_value_marks_the_series_built_on_it() {
+    let mut conn = crate::db::open_in_memory();
+    let entry = |group: &str, metric: &str, value: &str| {
+        format!(
+            r#"{{"labels": [["group", "{group}"], ["idx", "0"]], "metric": "{metric}", "value": "{value}"}}"#
+        )
+    };
+    let mut gauges = Vec::new();
+    for group in ["leaf", "agg_keygen"] {
+        gauges.push(entry(group, "execute_preflight_time_ms", "10"));
+        gauges.push(entry(group, "trace_gen_time_ms", "20"));
+        gauges.push(entry(group, "main_cells_used", "5"));
+    }
+    gauges.push(entry("leaf", "stark_prove_excluding_trace_time_ms", "NaN"));
+    gauges.push(entry(
+        "agg_keygen",
+        "stark_prove_excluding_trace_time_ms",
+        "inf",
+    ));
+    gauges.push(entry("leaf", "generate_blob_time_ms", "-inf"));
+    let file = format!(r#"{{"gauge": [{}]}}"#, gauges.join(","));
+    let run = ingest_bytes_for_tests(&mut conn, file.as_bytes());
+    let mut statement = conn
+        .prepare(
+            "SELECT group_name, metric, count FROM series_nonfinite
+             WHERE run_id = ?1 ORDER BY group_name, metric",
+        )
+        .unwrap();
+    let rows: Vec<(String, String, i64)> = statement
+        .query_map([run], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let expected = [
+        ("", "parallel_s", 1),
+        ("", "serial_s", 1),
+        ("agg_keygen", "stark_prove_excluding_trace_time_ms", 1),
+        ("agg_keygen", "total_proof_time_ms", 1),
+        ("leaf", "generate_blob_time_ms", 1),
+        ("leaf", "generate_blob_total_time_ms", 1),
+        ("leaf", "stark_prove_excluding_trace_time_ms", 1),
+        ("leaf", "total_proof_time_ms", 1),
+    ];
+    let expected: Vec<(String, String, i64)> = expected
+        .iter()
+        .map(|&(g, m, n)| (g.to_string(), m.to_string(), n))
+        .collect();
+    assert_eq!(rows, expected);
+}

@@ -109,6 +109,22 @@ pub fn series_values(conn: &Connection, run_id: i64) -> rusqlite::Result<Vec<Ser
         .collect()
 }
 
+/// How many non-finite samples each series of run `run_id` rests on
+/// (migration V11's `series_nonfinite`): (group, metric, count), the run
+/// totals with group `""`. Callers ask only for runs whose `nonfinite`
+/// count is not 0, so other runs cost nothing.
+pub fn nonfinite_series(
+    conn: &Connection,
+    run_id: i64,
+) -> rusqlite::Result<Vec<(String, String, i64)>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT group_name, metric, count FROM series_nonfinite WHERE run_id = ?1",
+    )?;
+    statement
+        .query_map([run_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect()
+}
+
 /// The (group, metric) pairs that are counters in run `run_id`: every
 /// sample of the metric in the group is a counter (`kind` 0 in the stored
 /// statistics, migration V7). A range of the stored statistics' primary

@@ -11,6 +11,9 @@
 //!   noisy series of the report; a regression needs adjusted p < alpha and a
 //!   change above `min_change_pct`.
 //! - Too little history: the base-vs-head `fail_above_pct` rule.
+//! - Non-finite values (NaN, inf) under the series at the head commit:
+//!   `incomplete`, whatever the numbers say, since they read low without
+//!   them; it fails `--fail-on` like a regression.
 
 use serde::Serialize;
 
@@ -112,6 +115,8 @@ pub struct SeriesHistory {
     pub head: f64,
     /// The baseline run's value.
     pub base: Option<f64>,
+    /// Non-finite samples under the series in the head commit's runs.
+    pub nonfinite: i64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -125,6 +130,9 @@ pub enum Outcome {
     /// shown, never failing.
     Maybe,
     Unchanged,
+    /// The head has non-finite values under the series, left out of its
+    /// value: not judged, and failing `--fail-on`.
+    Incomplete,
 }
 
 impl Outcome {
@@ -136,6 +144,7 @@ impl Outcome {
             Outcome::Changed => "changed",
             Outcome::Maybe => "maybe",
             Outcome::Unchanged => "unchanged",
+            Outcome::Incomplete => "incomplete",
         }
     }
 }
@@ -159,6 +168,8 @@ pub enum Method {
     Welch,
     /// Fewer than `min_history` runs: base vs head against `fail_above_pct`.
     NoHistory,
+    /// Not judged: the head's value lacks its non-finite samples.
+    NotJudged,
 }
 
 /// The verdict on one series, with its evidence.
@@ -196,16 +207,18 @@ pub struct Verdict {
     /// baseline value): BMF's `lower_value` / `upper_value`.
     pub lower: Option<f64>,
     pub upper: Option<f64>,
-    /// One line: `n=30, mean 1,234 ± 12 ms, t 6.1, p 2e-9, q 4e-7`, `exact`
-    /// or `no history: 4 runs`.
+    /// One line: `n=30, mean 1,234 ± 12 ms, t 6.1, p 2e-9, q 4e-7`, `exact`,
+    /// `no history: 4 runs` or `1 non-finite value (NaN/inf) at the head …`.
     pub evidence: String,
+    /// Non-finite samples under the series at the head commit.
+    pub nonfinite: i64,
 }
 
 impl Verdict {
-    /// Regressions, and exact changes for the worse.
+    /// Regressions, incomplete series, and exact changes for the worse.
     pub fn fails(&self, on_changed: bool) -> bool {
         match self.outcome {
-            Outcome::Regression => true,
+            Outcome::Regression | Outcome::Incomplete => true,
             Outcome::Changed => on_changed && self.direction == Direction::Worse,
             _ => false,
         }
@@ -276,7 +289,13 @@ enum Judged {
 
 fn judge_one(benchmark: &str, series: &SeriesHistory, options: &VerdictOptions) -> Option<Judged> {
     let last = series.window.last().copied();
-    let before = series.base.or(last)?;
+    // An incomplete head is said so even with no complete run to show
+    // beside it.
+    let before = match series.base.or(last) {
+        Some(before) => before,
+        None if series.nonfinite > 0 => series.head,
+        None => return None,
+    };
     let n = series.window.len();
     let direction_of = |from: f64, to: f64| {
         if to == from {
@@ -312,8 +331,12 @@ fn judge_one(benchmark: &str, series: &SeriesHistory, options: &VerdictOptions) 
         lower: None,
         upper: None,
         evidence: String::new(),
+        nonfinite: series.nonfinite,
     };
-    if stats::is_exact(series.counter, &series.window, options.min_history) {
+    if series.nonfinite > 0 {
+        verdict.outcome = Outcome::Incomplete;
+        verdict.method = Method::NotJudged;
+    } else if stats::is_exact(series.counter, &series.window, options.min_history) {
         verdict.outcome = if verdict.direction == Direction::Same {
             Outcome::Unchanged
         } else {

@@ -96,6 +96,7 @@ fn trial(seed: u64, head: Head) -> Vec<Verdict> {
                 window: values,
                 heads: vec![*value],
                 head: *value,
+                nonfinite: 0,
             }
         })
         .collect();

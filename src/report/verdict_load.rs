@@ -23,6 +23,8 @@ struct RunValues {
     values: HashMap<(String, String), (i64, f64)>,
     serial_s: f64,
     parallel_s: f64,
+    /// Non-finite samples under each series that has any: those read low.
+    nonfinite: HashMap<(String, String), i64>,
 }
 
 impl RunValues {
@@ -34,13 +36,39 @@ impl RunValues {
             .into_iter()
             .map(|v| ((v.group_name, v.metric), (v.count, v.sum)))
             .collect();
+        let nonfinite = if run.nonfinite > 0 {
+            window::nonfinite_series(conn, id)?
+                .into_iter()
+                .map(|(group, metric, count)| ((group, metric), count))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         Ok(Some(RunValues {
             created_at: run.created_at,
             id,
             values,
             serial_s: run.serial_s,
             parallel_s: run.parallel_s,
+            nonfinite,
         }))
+    }
+
+    /// Non-finite samples under a series (`series_nonfinite`).
+    fn nonfinite(&self, (group, metric, _): &SeriesKey) -> i64 {
+        if self.nonfinite.is_empty() {
+            return 0;
+        }
+        let key = (group.clone(), metric.clone());
+        self.nonfinite.get(&key).copied().unwrap_or(0)
+    }
+
+    /// The series' value when no non-finite sample is under it.
+    fn complete(&self, key: &SeriesKey) -> Option<f64> {
+        if self.nonfinite(key) > 0 {
+            return None;
+        }
+        self.get(key)
     }
 
     fn get(&self, (group, metric, stat): &SeriesKey) -> Option<f64> {
@@ -125,20 +153,23 @@ pub fn load(
             continue;
         };
         let shift = shifts.get(&(key.0.clone(), key.1.clone(), key.2.to_string()));
+        // A run with non-finite values under the series reads low there:
+        // it is no history for the series, nor its baseline.
         let window: Vec<f64> = history
             .iter()
             .filter(|run| shift.is_none_or(|(at, id)| (&run.created_at, run.id) >= (at, *id)))
-            .filter_map(|run| run.get(&key))
+            .filter_map(|run| run.complete(&key))
             .collect();
         let base_value = match shift {
             // After an acknowledged shift, the baseline is the window's last run.
             Some(_) => window.last().copied(),
-            None => base_values.and_then(|b| b.get(&key)),
+            None => base_values.and_then(|b| b.complete(&key)),
         };
         series.push(SeriesHistory {
             better: Better::for_metric(&key.1),
             counter: counters.contains(&(key.0.clone(), key.1.clone())),
             heads: heads.iter().filter_map(|r| r.get(&key)).collect(),
+            nonfinite: heads.iter().map(|r| r.nonfinite(&key)).sum(),
             head: head_value,
             base: base_value,
             window,

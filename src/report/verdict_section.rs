@@ -25,8 +25,11 @@ pub struct VerdictSection {
     pub short_history: usize,
     /// Improvements and exact changes for the better (counted, not listed).
     pub improved: usize,
-    /// Verdicts that fail `--fail-on regression`.
+    /// Regressions: they fail `--fail-on regression`.
     pub regressions: usize,
+    /// Series with non-finite values at the head: they fail `--fail-on`
+    /// too, as no verdict can vouch for them.
+    pub incomplete: usize,
     /// Exact changes for the worse: `--fail-on changed` fails on them too.
     pub worse_changes: usize,
 }
@@ -65,13 +68,14 @@ impl VerdictSection {
             }),
             short_history: count(&|v| v.method == Method::NoHistory),
             improved: count(&improved),
-            regressions: count(&|v| v.fails(false)),
+            regressions: count(&|v| v.outcome == Outcome::Regression),
+            incomplete: count(&|v| v.outcome == Outcome::Incomplete),
             worse_changes: count(&|v| v.fails(true) && !v.fails(false)),
         }
     }
 
     /// Whether `--fail-on` (`on_changed`: `changed`) makes the command fail.
     pub fn fails(&self, on_changed: bool) -> bool {
-        self.regressions > 0 || (on_changed && self.worse_changes > 0)
+        self.regressions > 0 || self.incomplete > 0 || (on_changed && self.worse_changes > 0)
     }
 }

@@ -15,6 +15,7 @@ fn series(metric: &str, window: &[f64], head: f64) -> SeriesHistory {
         heads: vec![head],
         head,
         base: window.last().copied(),
+        nonfinite: 0,
     }
 }
 
@@ -50,6 +51,52 @@ fn a_clear_slowdown_is_a_regression_with_its_evidence() {
         lower < 99.0 && upper > 101.0 && upper < 104.0,
         "{lower} {upper}"
     );
+}
+
+#[test]
+fn a_head_missing_non_finite_values_is_incomplete_and_fails_whatever_its_numbers() {
+    // 20 % faster on its face, because a NaN component was left out.
+    let verdict = one(SeriesHistory {
+        nonfinite: 2,
+        ..series("total_proof_time_ms", &NOISY, 80.0)
+    });
+    assert_eq!(verdict.outcome, Outcome::Incomplete);
+    assert_eq!(verdict.method, Method::NotJudged);
+    assert_eq!((verdict.t, verdict.p, verdict.q), (None, None, None));
+    assert!(verdict.fails(false) && verdict.fails(true));
+    assert!(
+        verdict
+            .evidence
+            .starts_with("2 non-finite values (NaN/inf) at the head"),
+        "{}",
+        verdict.evidence
+    );
+    // Said even when no complete run is left to compare with.
+    let alone = one(SeriesHistory {
+        nonfinite: 1,
+        base: None,
+        ..series("total_proof_time_ms", &[], 80.0)
+    });
+    assert_eq!(alone.outcome, Outcome::Incomplete);
+    // It is no noisy test, so it leaves the others' adjustment alone.
+    let options = VerdictOptions::default();
+    let pair = judge(
+        &[(
+            "fib".into(),
+            vec![
+                series("prove_time_ms", &NOISY, 104.0),
+                SeriesHistory {
+                    nonfinite: 1,
+                    ..series("trace_gen_time_ms", &NOISY, 104.0)
+                },
+            ],
+        )],
+        &options,
+    );
+    assert_eq!(pair[0].q, pair[0].p);
+    let section = super::super::verdict_section::VerdictSection::new(&pair, options);
+    assert_eq!((section.regressions, section.incomplete), (1, 1));
+    assert!(section.fails(false));
 }
 
 #[test]

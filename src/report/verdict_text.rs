@@ -9,6 +9,12 @@ use super::verdict::{Method, Verdict};
 pub fn evidence(verdict: &Verdict) -> String {
     match verdict.method {
         Method::Exact => "exact".to_string(),
+        Method::NotJudged => format!(
+            "{} non-finite value{} (NaN/inf) at the head, left out: the value reads low, \
+             so it is not judged",
+            verdict.nonfinite,
+            if verdict.nonfinite == 1 { "" } else { "s" }
+        ),
         Method::NoHistory => format!(
             "no history: {} run{}",
             verdict.n,

@@ -280,6 +280,12 @@ fn latest_verdict(
             plural(section.regressions, "regression", "regressions")
         ));
     }
+    if section.incomplete > 0 {
+        parts.push(format!(
+            "⚠️ {} incomplete (non-finite values)",
+            plural(section.incomplete, "series", "series")
+        ));
+    }
     if section.worse_changes > 0 {
         parts.push(format!(
             "🟠 {} for the worse",

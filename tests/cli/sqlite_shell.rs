@@ -252,6 +252,12 @@ fn readme_queries_give_the_values_semantics_defines() {
 fn every_view_runs_in_the_sqlite3_shell() {
     let sandbox = Sandbox::new();
     sandbox.ingest(&shared_data("metrics.example.json"), &[]);
+    // And a run with a lost value, for `series_nonfinite`.
+    let lost = sandbox.write(
+        "lost.json",
+        r#"{"gauge": [{"labels": [["group", "app"]], "metric": "trace_gen_time_ms", "value": "NaN"}]}"#,
+    );
+    sandbox.ingest(&lost, &[]);
     let views: Vec<String> = rows(
         &sandbox.conn(),
         "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name",

@@ -17,6 +17,8 @@ enum Head {
     OneMoreCycle,
     /// Leaf proving 10 % slower: a bad machine.
     LeafOutlier,
+    /// The first leaf proof's proving time is `NaN`: its sums read low.
+    LeafNaN,
 }
 
 /// A metrics file of benchmark `fib`: app group `fib` with 6 segments and a
@@ -42,9 +44,13 @@ fn metrics_file(rng: &mut Rng, head: Option<Head>) -> String {
                 if metric == "execute_preflight_time_ms" && group != "fib" {
                     continue;
                 }
-                gauges.push(
-                    serde_json::json!({"labels": labels, "metric": metric, "value": time(rng, ms)}),
-                );
+                let mut value = time(rng, ms);
+                let lost = head == Some(Head::LeafNaN) && group == "leaf" && proof == 0;
+                if lost && metric == "stark_prove_excluding_trace_time_ms" {
+                    value = "NaN".into();
+                }
+                gauges
+                    .push(serde_json::json!({"labels": labels, "metric": metric, "value": value}));
             }
             counters.push(serde_json::json!({"labels": labels, "metric": "main_cells_used", "value": "5000000"}));
             if group == "fib" {
@@ -252,6 +258,95 @@ fn leaf_verdict(sandbox: &Sandbox, dir: &str) -> serde_json::Value {
         .find(|v| v["group"] == "leaf" && v["metric"] == "stark_prove_excluding_trace_time_ms")
         .cloned()
         .unwrap()
+}
+
+/// The verdict on one series in `report --out-dir`'s verdicts.json.
+fn verdict_on(json: &serde_json::Value, group: &str, metric: &str) -> serde_json::Value {
+    json["all"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["group"] == group && v["metric"] == metric)
+        .cloned()
+        .unwrap_or_else(|| panic!("no verdict on {group} {metric}"))
+}
+
+#[test]
+fn a_nan_at_the_head_is_incomplete_not_faster_and_fails_the_gate() {
+    let (sandbox, _) = history(Head::LeafNaN);
+    let (code, stdout, stderr) =
+        sandbox.run(&["report", "--commit", HEAD, "--fail-on", "regression"]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(stderr.contains("3 series incomplete"), "{stderr}");
+    let incomplete: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("| ⚠️ incomplete | fib |"))
+        .collect();
+    // The proving time and the totals, which estimate the leaf's proof
+    // time from it; nothing else of the leaf group rests on the lost value.
+    for series in [
+        "| total | `serial_s` |",
+        "| total | `parallel_s` |",
+        "| leaf | `stark_prove_excluding_trace_time_ms` |",
+    ] {
+        assert!(
+            incomplete.iter().any(|l| l.contains(series)),
+            "{series}:\n{stdout}"
+        );
+    }
+    assert_eq!(incomplete.len(), 3, "{stdout}");
+    assert!(incomplete[0].contains("1 non-finite value (NaN/inf) at the head"));
+    let out = sandbox.path("out");
+    let (code, _, _) = sandbox.run(&[
+        "report",
+        "--commit",
+        HEAD,
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "without --fail-on the gate stays open");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("verdicts.json")).unwrap()).unwrap();
+    let lost = verdict_on(&json, "leaf", "stark_prove_excluding_trace_time_ms");
+    assert_eq!(lost["outcome"], "incomplete");
+    assert_eq!(lost["method"], "not_judged");
+    assert_eq!(lost["nonfinite"], 1);
+    assert!(
+        lost["change_pct"].as_f64().unwrap() < -30.0,
+        "it reads a third faster: {lost}"
+    );
+    assert_eq!(
+        verdict_on(&json, "leaf", "trace_gen_time_ms")["outcome"],
+        "unchanged"
+    );
+}
+
+#[test]
+fn a_run_with_a_nan_is_no_history_for_the_series_it_touches() {
+    let mut main = [Head::Noise; 30];
+    main[20] = Head::LeafNaN;
+    let (sandbox, _) = history_of(&main, Head::Noise);
+    let out = sandbox.path("out");
+    let (code, _, stderr) = sandbox.run(&[
+        "report",
+        "--commit",
+        HEAD,
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("verdicts.json")).unwrap()).unwrap();
+    for (group, metric, n) in [
+        ("leaf", "stark_prove_excluding_trace_time_ms", 29),
+        ("", "serial_s", 29),
+        ("leaf", "trace_gen_time_ms", 30),
+        ("fib", "stark_prove_excluding_trace_time_ms", 30),
+    ] {
+        let verdict = verdict_on(&json, group, metric);
+        assert_eq!(verdict["n"], n, "{group} {metric}: {verdict}");
+        assert_eq!(verdict["outcome"], "unchanged", "{verdict}");
+    }
 }
 
 #[test]
