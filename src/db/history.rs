@@ -1,6 +1,10 @@
 //! Read-side SQL for change detection: every series of a branch's history,
 //! run by run in (created_at, id) order, with each run's exclusion, and the
-//! runs' proof-time totals as series of their own.
+//! runs' proof-time totals as series of their own. A run's value of a
+//! series that rests on non-finite samples (`series_nonfinite`) reads low,
+//! so it is no point of that series.
+
+use std::collections::HashSet;
 
 use rusqlite::Connection;
 
@@ -99,7 +103,7 @@ pub fn history_values(
            AND s.group_name NOT LIKE '%keygen%'
          ORDER BY r.name, s.group_name, s.metric, r.created_at, r.id"
     ))?;
-    statement
+    let values: Vec<HistoryValue> = statement
         .query_map(
             rusqlite::params![filter.branch, filter.name, filter.group, metrics],
             |row| {
@@ -113,7 +117,47 @@ pub fn history_values(
                 })
             },
         )?
-        .collect()
+        .collect::<rusqlite::Result<_>>()?;
+    let lost = lost_series(conn, filter)?;
+    if lost.is_empty() {
+        return Ok(values);
+    }
+    Ok(values
+        .into_iter()
+        .filter(|v| !lost.contains(&(v.run_id, v.group_name.clone(), v.metric.clone())))
+        .collect())
+}
+
+/// The (run, group, metric) series of the branch's runs (filtered by name)
+/// that rest on non-finite samples, the run totals with group `""`. Only
+/// runs that stored a non-finite value are asked, so a clean history costs
+/// one index range.
+pub fn lost_series(
+    conn: &Connection,
+    filter: &HistoryFilter<'_>,
+) -> rusqlite::Result<HashSet<(i64, String, String)>> {
+    let flawed: Vec<i64> = conn
+        .prepare_cached(&format!(
+            "SELECT r.id FROM runs AS r
+             WHERE r.branch = ?1 AND {} AND r.nonfinite > 0 ORDER BY r.id",
+            name_test(filter)
+        ))?
+        .query_map(rusqlite::params![filter.branch, filter.name], |row| {
+            row.get(0)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut lost = HashSet::new();
+    for run_id in flawed {
+        for (group, metric, _) in super::window::nonfinite_series(conn, run_id)? {
+            lost.insert((run_id, group, metric));
+        }
+    }
+    Ok(lost)
+}
+
+/// Whether `lost` (from [`lost_series`]) holds run `run_id`'s totals.
+pub fn totals_lost(lost: &HashSet<(i64, String, String)>, run_id: i64) -> bool {
+    lost.contains(&(run_id, String::new(), "serial_s".to_string()))
 }
 
 /// Each run's proof-time totals in seconds, (run id, serial_s, parallel_s),
@@ -124,13 +168,20 @@ pub fn history_totals(
     conn: &Connection,
     filter: &HistoryFilter<'_>,
 ) -> rusqlite::Result<Vec<(i64, f64, f64)>> {
+    let lost = lost_series(conn, filter)?;
     conn.prepare_cached(&format!(
         "SELECT run_id, serial_s, parallel_s FROM run_totals AS r
          WHERE r.branch = ?1 AND {} ORDER BY run_id",
         name_test(filter)
     ))?
     .query_map(rusqlite::params![filter.branch, filter.name], |row| {
-        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        let run_id = row.get(0)?;
+        // NaN leaves a point out of its series.
+        Ok(if totals_lost(&lost, run_id) {
+            (run_id, f64::NAN, f64::NAN)
+        } else {
+            (run_id, row.get(1)?, row.get(2)?)
+        })
     })?
     .collect()
 }

@@ -350,6 +350,30 @@ fn a_run_with_a_nan_is_no_history_for_the_series_it_touches() {
 }
 
 #[test]
+fn runs_with_a_nan_make_no_change_point_in_the_series_they_touch() {
+    // Five main runs in a row lost a leaf proving time: read as they are,
+    // leaf proving and the totals would shift a third down.
+    let mut main = [Head::Noise; 25];
+    main[20..].fill(Head::LeafNaN);
+    let (sandbox, _) = history_of(&main, Head::Noise);
+    let json = sandbox.json(&["changes", "--name", "fib", "--format", "json"]);
+    let changes = json["benchmarks"][0]["changes"].as_array().unwrap();
+    assert!(changes.is_empty(), "{changes:#?}");
+    // The same runs without the NaN are a real shift, which is found.
+    let mut main = [Head::Noise; 25];
+    main[20..].fill(Head::LeafOutlier);
+    let (sandbox, _) = history_of(&main, Head::Noise);
+    let json = sandbox.json(&["changes", "--name", "fib", "--format", "json"]);
+    let changes = json["benchmarks"][0]["changes"].as_array().unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["group"] == "leaf" && c["metric"] == "stark_prove_excluding_trace_time_ms"),
+        "{changes:#?}"
+    );
+}
+
+#[test]
 fn an_excluded_outlier_leaves_the_window() {
     // A bad machine made one main run 10 % slower; it widens the window's
     // spread so much that a real 4 % slowdown looks like noise.
