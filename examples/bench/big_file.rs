@@ -204,16 +204,8 @@ pub fn plain_parse(path: &Path) -> ExitCode {
         gauge: Vec<Entry<'a>>,
     }
     // Memory-mapped, as the original profiler read its files.
-    let map = match fs::File::open(path).and_then(|file| {
-        // SAFETY: read-only mapping of a file the harness wrote and no one
-        // changes while it is read.
-        unsafe { memmap2::Mmap::map(&file) }
-    }) {
-        Ok(map) => map,
-        Err(e) => {
-            eprintln!("{}: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
+    let Some(map) = map_input(path) else {
+        return ExitCode::FAILURE;
     };
     let bytes: &[u8] = &map;
     match serde_json::from_slice::<File<'_>>(bytes) {
@@ -224,6 +216,19 @@ pub fn plain_parse(path: &Path) -> ExitCode {
         Err(e) => {
             eprintln!("{}: {e}", path.display());
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `path` memory-mapped, or `None` after saying why.
+pub fn map_input(path: &Path) -> Option<memmap2::Mmap> {
+    // SAFETY: read-only mapping of a file the harness wrote and no one
+    // changes while it is read.
+    match fs::File::open(path).and_then(|file| unsafe { memmap2::Mmap::map(&file) }) {
+        Ok(map) => Some(map),
+        Err(e) => {
+            eprintln!("{}: {e}", path.display());
+            None
         }
     }
 }

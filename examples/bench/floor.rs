@@ -24,16 +24,8 @@ const ROWS_PER_STATEMENT: usize = 128;
 
 /// The file's sha256 in 1 MB steps, as `prof` takes it.
 pub fn plain_sha256(path: &Path) -> ExitCode {
-    let map = match fs::File::open(path).and_then(|file| {
-        // SAFETY: read-only mapping of a file the harness wrote and no one
-        // changes while it is read.
-        unsafe { memmap2::Mmap::map(&file) }
-    }) {
-        Ok(map) => map,
-        Err(e) => {
-            eprintln!("{}: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
+    let Some(map) = crate::big_file::map_input(path) else {
+        return ExitCode::FAILURE;
     };
     let mut hasher = Sha256::new();
     for step in map.chunks(1 << 20) {

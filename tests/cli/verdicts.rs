@@ -111,23 +111,8 @@ fn a_slower_leaf_fails_the_gate_with_its_evidence() {
     assert!(row.contains(" ms, t "), "{row}");
     assert!(stderr.contains("regression"), "{stderr}");
     // JSON carries the same verdict with its numbers.
+    let leaf = &leaf_verdict(&sandbox, "out");
     let out = sandbox.path("out");
-    let (code, _, _) = sandbox.run(&[
-        "report",
-        "--commit",
-        HEAD,
-        "--out-dir",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "without --fail-on the gate stays open");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("verdicts.json")).unwrap()).unwrap();
-    let leaf = json["all"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["group"] == "leaf" && v["metric"] == "stark_prove_excluding_trace_time_ms")
-        .unwrap();
     assert_eq!(leaf["outcome"], "regression");
     assert_eq!(leaf["method"], "prediction");
     assert_eq!(leaf["n"], 30);
@@ -238,8 +223,9 @@ fn bad_verdict_flags_are_one_line_errors() {
     }
 }
 
-/// The leaf proving series' verdict in `report`'s JSON.
-fn leaf_verdict(sandbox: &Sandbox, dir: &str) -> serde_json::Value {
+/// `report --out-dir DIR` of the head, which passes without `--fail-on`,
+/// and the verdicts.json it writes.
+fn report_verdicts(sandbox: &Sandbox, dir: &str) -> serde_json::Value {
     let out = sandbox.path(dir);
     let (code, _, stderr) = sandbox.run(&[
         "report",
@@ -248,16 +234,17 @@ fn leaf_verdict(sandbox: &Sandbox, dir: &str) -> serde_json::Value {
         "--out-dir",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(code, 0, "{stderr}");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("verdicts.json")).unwrap()).unwrap();
-    json["all"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["group"] == "leaf" && v["metric"] == "stark_prove_excluding_trace_time_ms")
-        .cloned()
-        .unwrap()
+    assert_eq!(code, 0, "without --fail-on the gate stays open: {stderr}");
+    serde_json::from_str(&std::fs::read_to_string(out.join("verdicts.json")).unwrap()).unwrap()
+}
+
+/// The leaf proving series' verdict in `report`'s JSON.
+fn leaf_verdict(sandbox: &Sandbox, dir: &str) -> serde_json::Value {
+    verdict_on(
+        &report_verdicts(sandbox, dir),
+        "leaf",
+        "stark_prove_excluding_trace_time_ms",
+    )
 }
 
 /// The verdict on one series in `report --out-dir`'s verdicts.json.
@@ -296,17 +283,7 @@ fn a_nan_at_the_head_is_incomplete_not_faster_and_fails_the_gate() {
     }
     assert_eq!(incomplete.len(), 3, "{stdout}");
     assert!(incomplete[0].contains("1 non-finite value (NaN/inf) at the head"));
-    let out = sandbox.path("out");
-    let (code, _, _) = sandbox.run(&[
-        "report",
-        "--commit",
-        HEAD,
-        "--out-dir",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "without --fail-on the gate stays open");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("verdicts.json")).unwrap()).unwrap();
+    let json = report_verdicts(&sandbox, "out");
     let lost = verdict_on(&json, "leaf", "stark_prove_excluding_trace_time_ms");
     assert_eq!(lost["outcome"], "incomplete");
     assert_eq!(lost["method"], "not_judged");
@@ -326,17 +303,7 @@ fn a_run_with_a_nan_is_no_history_for_the_series_it_touches() {
     let mut main = [Head::Noise; 30];
     main[20] = Head::LeafNaN;
     let (sandbox, _) = history_of(&main, Head::Noise);
-    let out = sandbox.path("out");
-    let (code, _, stderr) = sandbox.run(&[
-        "report",
-        "--commit",
-        HEAD,
-        "--out-dir",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("verdicts.json")).unwrap()).unwrap();
+    let json = report_verdicts(&sandbox, "out");
     for (group, metric, n) in [
         ("leaf", "stark_prove_excluding_trace_time_ms", 29),
         ("", "serial_s", 29),
