@@ -97,10 +97,21 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
         let reason = crate::db::annotations::exclusion_reason(&conn, point.run_id).map_err(sql)?;
         excluded.push(reason.is_some());
     }
+    // Values that lost non-finite samples read low: marked, and no point
+    // for change detection, as in `prof changes`.
+    let ids: Vec<i64> = points.iter().map(|p| p.run_id).collect();
+    let lost = crate::db::history::lost_series_of_runs(&conn, &ids).map_err(sql)?;
+    let (lost_group, lost_metric) = match &series {
+        TrendSeries::Metric { group, metric, .. } => (group.clone(), metric.clone()),
+        TrendSeries::Total(total) => (String::new(), total.column().to_string()),
+    };
+    let incomplete: Vec<bool> = points
+        .iter()
+        .map(|p| lost.contains(&(p.run_id, lost_group.clone(), lost_metric.clone())))
+        .collect();
     // A counter's series is exact, whichever statistic is shown.
     let counter = match &series {
         TrendSeries::Metric { group, metric, .. } => {
-            let ids: Vec<i64> = points.iter().map(|p| p.run_id).collect();
             series::counter_at_every_run(&conn, &ids, group, metric).map_err(sql)?
         }
         TrendSeries::Total(_) => false,
@@ -108,6 +119,7 @@ pub fn run(cli: &Cli, args: &TrendArgs) -> Result<ExitCode> {
     crate::report::changes::mark_trend(
         &mut trend,
         &excluded,
+        &incomplete,
         counter,
         &crate::stats::changepoint::Options::default(),
     );

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 /// Which part of a branch's history to read.
 #[derive(Clone, Debug, Default)]
@@ -146,8 +146,32 @@ pub fn lost_series(
             row.get(0)
         })?
         .collect::<rusqlite::Result<_>>()?;
+    lost_series_of(conn, &flawed)
+}
+
+/// [`lost_series`] of the runs `run_ids` (those that stored no non-finite
+/// value cost one primary-key lookup each).
+pub fn lost_series_of_runs(
+    conn: &Connection,
+    run_ids: &[i64],
+) -> rusqlite::Result<HashSet<(i64, String, String)>> {
+    let mut flawed = Vec::new();
+    let mut nonfinite = conn.prepare_cached("SELECT nonfinite FROM runs WHERE id = ?1")?;
+    for &run_id in run_ids {
+        let count: Option<i64> = nonfinite.query_row([run_id], |row| row.get(0)).optional()?;
+        if count.unwrap_or(0) > 0 {
+            flawed.push(run_id);
+        }
+    }
+    lost_series_of(conn, &flawed)
+}
+
+fn lost_series_of(
+    conn: &Connection,
+    flawed: &[i64],
+) -> rusqlite::Result<HashSet<(i64, String, String)>> {
     let mut lost = HashSet::new();
-    for run_id in flawed {
+    for &run_id in flawed {
         for (group, metric, _) in super::window::nonfinite_series(conn, run_id)? {
             lost.insert((run_id, group, metric));
         }

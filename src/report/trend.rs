@@ -32,6 +32,9 @@ pub struct TrendPoint {
     pub change_point: bool,
     /// Left out of baselines and change detection by `prof exclude`.
     pub excluded: bool,
+    /// The value rests on non-finite samples left out of it, so it reads
+    /// low (`series_nonfinite`): shown, but no point for change detection.
+    pub incomplete: bool,
 }
 
 /// Builds the trend from values oldest first.
@@ -60,6 +63,7 @@ pub fn build(
             largest_step: largest == Some(i),
             change_point: false,
             excluded: false,
+            incomplete: false,
         })
         .collect();
     Trend {

@@ -326,6 +326,26 @@ fn runs_with_a_nan_make_no_change_point_in_the_series_they_touch() {
     let json = sandbox.json(&["changes", "--name", "fib", "--format", "json"]);
     let changes = json["benchmarks"][0]["changes"].as_array().unwrap();
     assert!(changes.is_empty(), "{changes:#?}");
+    // `trend` shows those runs, marked, and finds no change point either.
+    let trend = sandbox.json(&[
+        "trend",
+        "stark_prove_excluding_trace_time_ms",
+        "--name",
+        "fib",
+        "--group",
+        "leaf",
+        "--branch",
+        "main",
+        "--format",
+        "json",
+    ]);
+    let points = trend["points"].as_array().unwrap();
+    let marked: Vec<bool> = points.iter().map(|p| p["incomplete"] == true).collect();
+    assert_eq!(marked, [vec![false; 20], vec![true; 5]].concat());
+    assert!(
+        points.iter().all(|p| p["change_point"] == false),
+        "{trend:#}"
+    );
     // The same runs without the NaN are a real shift, which is found.
     let mut main = [Head::Noise; 25];
     main[20..].fill(Head::LeafOutlier);

@@ -104,6 +104,7 @@ pub fn format_p_value(p: f64) -> String {
 pub fn mark_trend(
     trend: &mut crate::report::trend::Trend,
     excluded: &[bool],
+    incomplete: &[bool],
     counter: bool,
     options: &Options,
 ) {
@@ -111,8 +112,10 @@ pub fn mark_trend(
     let mut values = Vec::new();
     for (i, point) in trend.points.iter_mut().enumerate() {
         point.excluded = excluded.get(i).copied().unwrap_or(false);
+        point.incomplete = incomplete.get(i).copied().unwrap_or(false);
         if let Some(value) = point.value.value.filter(|v| v.is_finite())
             && !point.excluded
+            && !point.incomplete
         {
             kept.push(i);
             values.push(value);
