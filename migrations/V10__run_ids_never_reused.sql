@@ -24,7 +24,10 @@ BEGIN
 END;
 
 -- Answers: which id does the next run get? One past every id a run has
--- had, removed runs included.
+-- had, removed runs included; NULL once that would pass the largest
+-- integer SQLite stores, which lets SQLite pick an unused id, as it always
+-- did.
 CREATE VIEW next_run_id AS
-SELECT MAX(COALESCE((SELECT MAX(id) FROM runs), 0),
-           COALESCE((SELECT max_id FROM removed_run_ids), 0)) + 1 AS id;
+SELECT CASE WHEN used < 9223372036854775807 THEN used + 1 END AS id
+FROM (SELECT MAX(COALESCE((SELECT MAX(id) FROM runs), 0),
+                 COALESCE((SELECT max_id FROM removed_run_ids), 0)) AS used);

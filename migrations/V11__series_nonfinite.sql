@@ -3,19 +3,31 @@
 -- A NaN or inf value is stored (NULL `value`, its text in `nonfinite`) but
 -- kept out of statistics, so every series built on it reads low: a proof
 -- time missing a component looks like a speed-up. Verdicts call such a
--- series `incomplete` at the head instead of judging it, and leave runs
--- that have one out of its history.
+-- series `incomplete` at the head instead of judging it, and change
+-- detection and verdict windows leave its value in such a run out.
+
+-- Why: `series_nonfinite` below reads a run's non-finite samples only, and
+-- most runs have none: this index holds those rows alone, so asking costs
+-- a range of a tiny index, never a pass over the run's samples, and ingest
+-- of finite values adds nothing to it.
+CREATE INDEX samples_nonfinite ON samples (run_id, label_set_id, metric_id)
+WHERE value IS NULL;
 
 -- Answers: how many non-finite samples does each series of each run rest
 -- on? Series are keyed as verdicts and acks key them (V6): a group's
--- metric, its derived `total_proof_time_ms` (from any of the metrics
+-- metric; its derived `total_proof_time_ms` (from any of the metrics
 -- `derived_proof_times` reads) and `generate_blob_total_time_ms` (from
--- `generate_blob_time_ms`), and the run totals, group '' with `serial_s`
--- and `parallel_s`, from the proof times of every group they add up (all
--- but keygen, weight 6). Only samples with a `group` label count: no other
--- reaches a series.
+-- `generate_blob_time_ms`); and the run totals, group '' with `serial_s`
+-- and `parallel_s`, from any metric `scope_group_proof_time` reads, in
+-- every group but keygen (V4's first rule: a name containing `keygen`).
+-- It errs towards caution: a NaN `execute_time_ms` beside a finite
+-- `execute_preflight_time_ms`, which the derivation would not read, still
+-- marks the proof time. Only samples with a `group` label count: no other
+-- reaches a series. Each part filters on `value IS NULL`, so a query for
+-- one run reads that run's rows of `samples_nonfinite`.
 CREATE VIEW series_nonfinite AS
-WITH by_metric AS (
+SELECT run_id, group_name, metric, MAX(count) AS count
+FROM (
     SELECT s.run_id, gv.value AS group_name, m.name AS metric, COUNT(*) AS count
     FROM samples AS s
     JOIN label_sets AS ls ON ls.id = s.label_set_id
@@ -23,34 +35,39 @@ WITH by_metric AS (
     JOIN metric_names AS m ON m.id = s.metric_id
     WHERE s.value IS NULL
     GROUP BY s.run_id, ls.group_value_id, s.metric_id
-),
-proof AS (
-    SELECT run_id, group_name, SUM(count) AS count
-    FROM by_metric
-    WHERE metric IN ('total_proof_time_ms', 'execute_metered_time_ms',
+    UNION ALL
+    -- The proof time counts every input's non-finite samples, its own
+    -- included (hence MAX above, not SUM).
+    SELECT s.run_id, gv.value, 'total_proof_time_ms', COUNT(*)
+    FROM samples AS s
+    JOIN label_sets AS ls ON ls.id = s.label_set_id
+    JOIN label_values AS gv ON gv.id = ls.group_value_id
+    JOIN metric_names AS m ON m.id = s.metric_id
+    WHERE s.value IS NULL
+      AND m.name IN ('total_proof_time_ms', 'execute_metered_time_ms',
                      'execute_preflight_time_ms', 'execute_time_ms',
                      'trace_gen_time_ms', 'stark_prove_excluding_trace_time_ms')
-    GROUP BY run_id, group_name
-),
-affected AS (
-    SELECT run_id, group_name, metric, count FROM by_metric
+    GROUP BY s.run_id, ls.group_value_id
     UNION ALL
-    -- The proof time of a group counts every component's non-finite
-    -- samples, its own included (hence MAX below, not SUM).
-    SELECT run_id, group_name, 'total_proof_time_ms', count FROM proof
+    SELECT s.run_id, gv.value, 'generate_blob_total_time_ms', COUNT(*)
+    FROM samples AS s
+    JOIN label_sets AS ls ON ls.id = s.label_set_id
+    JOIN label_values AS gv ON gv.id = ls.group_value_id
+    JOIN metric_names AS m ON m.id = s.metric_id
+    WHERE s.value IS NULL AND m.name = 'generate_blob_time_ms'
+    GROUP BY s.run_id, ls.group_value_id
     UNION ALL
-    SELECT run_id, group_name, 'generate_blob_total_time_ms', count
-    FROM by_metric WHERE metric = 'generate_blob_time_ms'
-    UNION ALL
-    SELECT p.run_id, '', total.metric, SUM(p.count)
-    FROM proof AS p, (SELECT 'serial_s' AS metric UNION ALL SELECT 'parallel_s') AS total
-    -- The weight is the stored one (V4's rule), so keygen is told apart
-    -- in one place only.
-    WHERE NOT EXISTS (SELECT 1 FROM group_stats_store AS g
-                      WHERE g.run_id = p.run_id AND g.group_name = p.group_name
-                        AND g.weight = 6)
-    GROUP BY p.run_id, total.metric
+    SELECT s.run_id, '', total.metric, COUNT(*)
+    FROM samples AS s
+    JOIN label_sets AS ls ON ls.id = s.label_set_id
+    JOIN label_values AS gv ON gv.id = ls.group_value_id
+    JOIN metric_names AS m ON m.id = s.metric_id
+    CROSS JOIN (SELECT 'serial_s' AS metric UNION ALL SELECT 'parallel_s') AS total
+    WHERE s.value IS NULL
+      AND m.name IN ('total_proof_time_ms', 'execute_metered_time_ms', 'execute_e1_time_ms',
+                     'execute_preflight_time_ms', 'execute_time_ms',
+                     'trace_gen_time_ms', 'stark_prove_excluding_trace_time_ms')
+      AND instr(gv.value, 'keygen') = 0
+    GROUP BY s.run_id, total.metric
 )
-SELECT run_id, group_name, metric, MAX(count) AS count
-FROM affected
 GROUP BY run_id, group_name, metric;

@@ -69,18 +69,28 @@ pub fn labeled_samples(
          ORDER BY seq",
     )?;
     let mut rows = statement.query(rusqlite::params![run_id, metrics])?;
-    let mut out = Vec::new();
+    let mut samples: Vec<(i64, i64, Rc<str>, f64)> = Vec::new();
     while let Some(row) = rows.next()? {
-        let Some(metric) = metric_names.get(&row.get::<_, i64>(2)?) else {
-            continue;
-        };
-        if let Some((group, labels)) = reader.set(row.get(1)?)? {
+        if let Some(metric) = metric_names.get(&row.get::<_, i64>(2)?) {
+            samples.push((row.get(0)?, row.get(1)?, metric.clone(), row.get(3)?));
+        }
+    }
+    drop(rows);
+    // The run's label sets, read in one ascending pass whatever order the
+    // file met them in.
+    let mut ids: Vec<i64> = samples.iter().map(|&(_, set, _, _)| set).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    reader.read_all(&ids)?;
+    let mut out = Vec::with_capacity(samples.len());
+    for (seq, set, metric, value) in samples {
+        if let Some(Some((group, labels))) = reader.sets.get(&set) {
             out.push(LabeledSample {
-                seq: row.get(0)?,
-                group,
-                metric: metric.clone(),
-                value: row.get(3)?,
-                labels,
+                seq,
+                group: group.clone(),
+                metric,
+                value,
+                labels: labels.clone(),
             });
         }
     }
@@ -101,31 +111,37 @@ struct SetReader<'c> {
 }
 
 impl SetReader<'_> {
-    fn set(&mut self, id: i64) -> rusqlite::Result<StackSet> {
-        if let Some(set) = self.sets.get(&id) {
-            return Ok(set.clone());
-        }
-        let mut statement = self.conn.prepare_cached(
-            "SELECT id, items, group_value_id FROM label_sets
-             WHERE id >= ?1 AND id < ?2 ORDER BY id",
-        )?;
-        let mut rows = statement.query([id, id.saturating_add(PAGE)])?;
-        while let Some(row) = rows.next()? {
-            let set_id: i64 = row.get(0)?;
-            if self.sets.contains_key(&set_id) {
+    /// Reads the label sets `ids` (sorted, each once): a range scan of a
+    /// page of ids from each id not read yet, keeping the sets asked for.
+    fn read_all(&mut self, ids: &[i64]) -> rusqlite::Result<()> {
+        let mut read_to = i64::MIN;
+        for (at, &id) in ids.iter().enumerate() {
+            if id < read_to {
                 continue;
             }
-            let group: Option<i64> = row.get(2)?;
-            let set = match group {
-                Some(group) => {
-                    items::read_any(row.get_ref(1)?.as_str()?, &mut self.pairs);
-                    self.stack_set(group)?
+            read_to = id.saturating_add(PAGE);
+            let mut statement = self.conn.prepare_cached(
+                "SELECT id, items, group_value_id FROM label_sets
+                 WHERE id >= ?1 AND id < ?2 ORDER BY id",
+            )?;
+            let mut rows = statement.query([id, read_to])?;
+            while let Some(row) = rows.next()? {
+                let set_id: i64 = row.get(0)?;
+                if ids[at..].binary_search(&set_id).is_err() {
+                    continue;
                 }
-                None => None,
-            };
-            self.sets.insert(set_id, set);
+                let group: Option<i64> = row.get(2)?;
+                let set = match group {
+                    Some(group) => {
+                        items::read_any(row.get_ref(1)?.as_str()?, &mut self.pairs);
+                        self.stack_set(group)?
+                    }
+                    None => None,
+                };
+                self.sets.insert(set_id, set);
+            }
         }
-        Ok(self.sets.get(&id).cloned().flatten())
+        Ok(())
     }
 
     /// The group and stack labels of the pairs in `self.pairs`.

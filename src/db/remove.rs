@@ -147,7 +147,7 @@ mod tests {
         };
         let ids: Vec<i64> = (0..3).map(|n| ingest(&mut conn, n)).collect();
         assert_eq!(ids, [1, 2, 3]);
-        // The newest two go, the older first: the largest removed id counts.
+        // The newest two go, the newer first: the largest removed id counts.
         remove_runs(&mut conn, &[3]).unwrap();
         remove_runs(&mut conn, &[2]).unwrap();
         assert_eq!(ingest(&mut conn, 10), 4);
@@ -157,5 +157,15 @@ mod tests {
         // With every run gone, numbering still goes on.
         remove_runs(&mut conn, &[1, 5]).unwrap();
         assert_eq!(ingest(&mut conn, 12), 6);
+        // At the largest id SQLite stores, it picks an unused one instead.
+        conn.execute(
+            "INSERT INTO runs (id, name, created_at, source_path, content_sha256, entries,
+                               zero_counters, nonfinite)
+             VALUES (9223372036854775807, 'last', '2026-01-01T00:00:00Z', '', '', 0, 0, 0)",
+            [],
+        )
+        .unwrap();
+        let next = ingest(&mut conn, 13);
+        assert!(next > 0 && next != i64::MAX, "{next}");
     }
 }

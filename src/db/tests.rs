@@ -218,8 +218,9 @@ fn one_benchmarks_totals_read_only_its_runs() {
 }
 
 /// `series_nonfinite` names every series a lost value reads low in: the
-/// metric, the proof time derived from it, the run totals (not for a
-/// keygen group, which they leave out), and the blob total.
+/// metric, the proof time derived from it, the run totals (from any metric
+/// they read, the app's execution included; not for a keygen group, which
+/// they leave out), and the blob total.
 #[test]
 fn a_lost_value_marks_the_series_built_on_it() {
     let mut conn = crate::db::open_in_memory();
@@ -241,6 +242,11 @@ fn a_lost_value_marks_the_series_built_on_it() {
         "inf",
     ));
     gauges.push(entry("leaf", "generate_blob_time_ms", "-inf"));
+    // The app's execution time reaches the totals (V3's app_serial_ms).
+    gauges.push(entry("app", "execute_e1_time_ms", "NaN"));
+    // A keygen group with nothing but a NaN has no statistics at all, and
+    // is still keygen.
+    gauges.push(entry("app_keygen", "total_proof_time_ms", "NaN"));
     let file = format!(r#"{{"gauge": [{}]}}"#, gauges.join(","));
     let run = ingest_bytes_for_tests(&mut conn, file.as_bytes());
     let mut statement = conn
@@ -255,10 +261,12 @@ fn a_lost_value_marks_the_series_built_on_it() {
         .collect::<rusqlite::Result<_>>()
         .unwrap();
     let expected = [
-        ("", "parallel_s", 1),
-        ("", "serial_s", 1),
+        ("", "parallel_s", 2),
+        ("", "serial_s", 2),
         ("agg_keygen", "stark_prove_excluding_trace_time_ms", 1),
         ("agg_keygen", "total_proof_time_ms", 1),
+        ("app", "execute_e1_time_ms", 1),
+        ("app_keygen", "total_proof_time_ms", 1),
         ("leaf", "generate_blob_time_ms", 1),
         ("leaf", "generate_blob_total_time_ms", 1),
         ("leaf", "stark_prove_excluding_trace_time_ms", 1),
@@ -269,4 +277,32 @@ fn a_lost_value_marks_the_series_built_on_it() {
         .map(|&(g, m, n)| (g.to_string(), m.to_string(), n))
         .collect();
     assert_eq!(rows, expected);
+}
+
+/// Asking `series_nonfinite` about a run reads the partial index of
+/// non-finite samples, never the samples themselves: a history of clean
+/// runs costs nothing, and a large run with one NaN costs one row.
+#[test]
+fn lost_values_are_read_from_their_own_index() {
+    let mut conn = crate::db::open_in_memory();
+    ingest_bytes_for_tests(&mut conn, stages_file().as_bytes());
+    let mut statement = conn
+        .prepare("EXPLAIN QUERY PLAN SELECT * FROM series_nonfinite WHERE run_id = ?1")
+        .unwrap();
+    let mut rows = statement.raw_query();
+    let mut plan = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        plan.push(row.get::<_, String>(3).unwrap());
+    }
+    let reads_of_samples: Vec<&String> = plan
+        .iter()
+        .filter(|step| step.starts_with("SCAN s ") || step.starts_with("SEARCH s "))
+        .collect();
+    assert_eq!(reads_of_samples.len(), 4, "{plan:?}");
+    assert!(
+        reads_of_samples
+            .iter()
+            .all(|step| step.contains("samples_nonfinite")),
+        "{plan:?}"
+    );
 }

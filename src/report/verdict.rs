@@ -306,7 +306,10 @@ fn judge_one(benchmark: &str, series: &SeriesHistory, options: &VerdictOptions) 
             Direction::Worse
         }
     };
-    let pct = |from: f64, to: f64| (from != 0.0).then(|| (to - from) / from * 100.0);
+    // No percentage where a value is missing (an incomplete head's NaN).
+    let pct = |from: f64, to: f64| {
+        Some((to - from) / from * 100.0).filter(|pct| from != 0.0 && pct.is_finite())
+    };
     let mut verdict = Verdict {
         benchmark: benchmark.to_string(),
         group: series.group.clone(),

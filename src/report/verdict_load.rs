@@ -148,9 +148,20 @@ pub fn load(
     }
 
     let mut series = Vec::new();
-    for key in series_keys(report) {
-        let Some(head_value) = head_values.get(&key) else {
-            continue;
+    let lost_at_head = |group: &str, metric: &str| {
+        heads.iter().any(|r| {
+            r.nonfinite
+                .contains_key(&(group.to_string(), metric.to_string()))
+        })
+    };
+    for key in series_keys(report, lost_at_head) {
+        let nonfinite = heads.iter().map(|r| r.nonfinite(&key)).sum();
+        let head_value = match head_values.get(&key) {
+            Some(value) => value,
+            // Every head sample of the series was non-finite, so it has no
+            // statistics; it is still there, and incomplete.
+            None if nonfinite > 0 => f64::NAN,
+            None => continue,
         };
         let shift = shifts.get(&(key.0.clone(), key.1.clone(), key.2.to_string()));
         // A run with non-finite values under the series reads low there:
@@ -169,7 +180,7 @@ pub fn load(
             better: Better::for_metric(&key.1),
             counter: counters.contains(&(key.0.clone(), key.1.clone())),
             heads: heads.iter().filter_map(|r| r.get(&key)).collect(),
-            nonfinite: heads.iter().map(|r| r.nonfinite(&key)).sum(),
+            nonfinite,
             head: head_value,
             base: base_value,
             window,
@@ -183,8 +194,9 @@ pub fn load(
 
 /// The series a report judges: the run totals, and every shown metric of
 /// every group that is not keygen (`avg` where the report shows only the
-/// average, `sum` elsewhere).
-fn series_keys(report: &Report) -> Vec<SeriesKey> {
+/// average, `sum` elsewhere) that has a value at the head or `lost` its
+/// every head value to NaN/inf.
+fn series_keys(report: &Report, lost: impl Fn(&str, &str) -> bool) -> Vec<SeriesKey> {
     let mut keys: Vec<SeriesKey> = vec![
         (String::new(), "serial_s".into(), "sum"),
         (String::new(), "parallel_s".into(), "sum"),
@@ -197,7 +209,7 @@ fn series_keys(report: &Report) -> Vec<SeriesKey> {
         for row in group
             .metrics
             .iter()
-            .filter(|r| r.shown && r.sum.value.is_some())
+            .filter(|r| r.shown && (r.sum.value.is_some() || lost(&group.name, &r.metric)))
         {
             let stat = if row.avg_only || row.hide_sum {
                 "avg"

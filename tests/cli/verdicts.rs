@@ -19,6 +19,8 @@ enum Head {
     LeafOutlier,
     /// The first leaf proof's proving time is `NaN`: its sums read low.
     LeafNaN,
+    /// Every leaf proof's proving time is `NaN`: the series has no value.
+    LeafAllNaN,
 }
 
 /// A metrics file of benchmark `fib`: app group `fib` with 6 segments and a
@@ -45,7 +47,9 @@ fn metrics_file(rng: &mut Rng, head: Option<Head>) -> String {
                     continue;
                 }
                 let mut value = time(rng, ms);
-                let lost = head == Some(Head::LeafNaN) && group == "leaf" && proof == 0;
+                let lost = group == "leaf"
+                    && (head == Some(Head::LeafAllNaN)
+                        || (head == Some(Head::LeafNaN) && proof == 0));
                 if lost && metric == "stark_prove_excluding_trace_time_ms" {
                     value = "NaN".into();
                 }
@@ -296,6 +300,24 @@ fn a_nan_at_the_head_is_incomplete_not_faster_and_fails_the_gate() {
         verdict_on(&json, "leaf", "trace_gen_time_ms")["outcome"],
         "unchanged"
     );
+}
+
+#[test]
+fn a_series_whose_every_head_value_is_nan_is_incomplete_too() {
+    let (sandbox, _) = history(Head::LeafAllNaN);
+    let lost = verdict_on(
+        &report_verdicts(&sandbox, "out"),
+        "leaf",
+        "stark_prove_excluding_trace_time_ms",
+    );
+    assert_eq!(lost["outcome"], "incomplete", "{lost}");
+    assert_eq!(lost["nonfinite"], 3);
+    assert!(
+        lost["after"].is_null() && lost["change_pct"].is_null(),
+        "{lost}"
+    );
+    let (code, stdout, _) = sandbox.run(&["report", "--commit", HEAD, "--fail-on", "regression"]);
+    assert_eq!(code, 1, "{stdout}");
 }
 
 #[test]
