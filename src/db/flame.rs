@@ -3,9 +3,10 @@
 //! pure function in `crate::flame`.
 //!
 //! A large run has about a million such samples over hundreds of thousands
-//! of label sets, so each label set's labels are read once (a page of
-//! label sets per range scan, their `items` read by `db::items`) and shared
-//! by its samples, rather than joined to every sample in SQL.
+//! of label sets, so each label set's labels are read once, in one
+//! ascending pass over the run's sets (a page of ids per range scan, their
+//! `items` read by `db::items`), and shared by its samples, rather than
+//! joined to every sample in SQL.
 
 use std::collections::HashMap;
 use std::rc::Rc;
