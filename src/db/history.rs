@@ -4,7 +4,8 @@
 //! series that rests on non-finite samples (`series_nonfinite`) reads low,
 //! so it is no point of that series.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -31,13 +32,14 @@ pub struct HistoryRun {
     pub excluded: bool,
 }
 
-/// One value of one series at one run.
+/// One value of one series at one run. A history repeats each name over
+/// thousands of runs, so the names are shared.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistoryValue {
     pub run_id: i64,
-    pub name: String,
-    pub group_name: String,
-    pub metric: String,
+    pub name: Rc<str>,
+    pub group_name: Rc<str>,
+    pub metric: Rc<str>,
     pub value: f64,
     /// Every sample of the metric in the group is a counter (stored `kind`
     /// 0, migration V7).
@@ -101,30 +103,51 @@ pub fn history_values(
            AND (?3 IS NULL OR s.group_name = ?3)
            AND (?4 IS NULL OR s.metric IN (SELECT value FROM json_each(?4)))
            AND s.group_name NOT LIKE '%keygen%'
-         ORDER BY r.name, s.group_name, s.metric, r.created_at, r.id"
+         ORDER BY r.name, r.created_at, r.id"
     ))?;
-    let values: Vec<HistoryValue> = statement
-        .query_map(
-            rusqlite::params![filter.branch, filter.name, filter.group, metrics],
-            |row| {
-                Ok(HistoryValue {
-                    run_id: row.get(0)?,
-                    name: row.get(1)?,
-                    group_name: row.get(2)?,
-                    metric: row.get(3)?,
-                    value: row.get(4)?,
-                    counter: row.get(5)?,
-                })
-            },
-        )?
-        .collect::<rusqlite::Result<_>>()?;
+    // Rows come run by run, in the index's order; each series gathers its
+    // values here, so SQLite need not sort every value of the history by
+    // series (a third of the read in a 1,000-run history).
+    let mut series: BTreeMap<(Rc<str>, Rc<str>, Rc<str>), Vec<HistoryValue>> = BTreeMap::new();
+    let mut names: HashSet<Rc<str>> = HashSet::new();
+    let mut share = |text: &str| -> Rc<str> {
+        match names.get(text) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared: Rc<str> = text.into();
+                names.insert(shared.clone());
+                shared
+            }
+        }
+    };
+    let mut rows = statement.query(rusqlite::params![
+        filter.branch,
+        filter.name,
+        filter.group,
+        metrics
+    ])?;
+    while let Some(row) = rows.next()? {
+        let text = |i: usize| -> rusqlite::Result<&str> { Ok(row.get_ref(i)?.as_str()?) };
+        let key = (share(text(1)?), share(text(2)?), share(text(3)?));
+        let value = HistoryValue {
+            run_id: row.get(0)?,
+            name: key.0.clone(),
+            group_name: key.1.clone(),
+            metric: key.2.clone(),
+            value: row.get(4)?,
+            counter: row.get(5)?,
+        };
+        series.entry(key).or_default().push(value);
+    }
+    drop(rows);
+    let values: Vec<HistoryValue> = series.into_values().flatten().collect();
     let lost = lost_series(conn, filter)?;
     if lost.is_empty() {
         return Ok(values);
     }
     Ok(values
         .into_iter()
-        .filter(|v| !lost.contains(&(v.run_id, v.group_name.clone(), v.metric.clone())))
+        .filter(|v| !lost.contains(&(v.run_id, v.group_name.to_string(), v.metric.to_string())))
         .collect())
 }
 
