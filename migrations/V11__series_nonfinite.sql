@@ -13,6 +13,17 @@
 CREATE INDEX samples_nonfinite ON samples (run_id, label_set_id, metric_id)
 WHERE value IS NULL;
 
+-- Answers: which samples are non-finite, in which group, of which metric?
+-- Only samples with a `group` label: no other reaches a series. Filtered
+-- on `value IS NULL`, so it reads `samples_nonfinite`.
+CREATE VIEW nonfinite_samples AS
+SELECT s.run_id, gv.value AS group_name, m.name AS metric
+FROM samples AS s
+JOIN label_sets AS ls ON ls.id = s.label_set_id
+JOIN label_values AS gv ON gv.id = ls.group_value_id
+JOIN metric_names AS m ON m.id = s.metric_id
+WHERE s.value IS NULL;
+
 -- Answers: how many non-finite samples does each series of each run rest
 -- on? Series are keyed as verdicts and acks key them (V6): a group's
 -- metric; its derived `total_proof_time_ms` (from any of the metrics
@@ -22,52 +33,35 @@ WHERE value IS NULL;
 -- every group but keygen (V4's first rule: a name containing `keygen`).
 -- It errs towards caution: a NaN `execute_time_ms` beside a finite
 -- `execute_preflight_time_ms`, which the derivation would not read, still
--- marks the proof time. Only samples with a `group` label count: no other
--- reaches a series. Each part filters on `value IS NULL`, so a query for
--- one run reads that run's rows of `samples_nonfinite`.
+-- marks the proof time.
 CREATE VIEW series_nonfinite AS
 SELECT run_id, group_name, metric, MAX(count) AS count
 FROM (
-    SELECT s.run_id, gv.value AS group_name, m.name AS metric, COUNT(*) AS count
-    FROM samples AS s
-    JOIN label_sets AS ls ON ls.id = s.label_set_id
-    JOIN label_values AS gv ON gv.id = ls.group_value_id
-    JOIN metric_names AS m ON m.id = s.metric_id
-    WHERE s.value IS NULL
-    GROUP BY s.run_id, ls.group_value_id, s.metric_id
+    SELECT run_id, group_name, metric, COUNT(*) AS count
+    FROM nonfinite_samples
+    GROUP BY run_id, group_name, metric
     UNION ALL
     -- The proof time counts every input's non-finite samples, its own
     -- included (hence MAX above, not SUM).
-    SELECT s.run_id, gv.value, 'total_proof_time_ms', COUNT(*)
-    FROM samples AS s
-    JOIN label_sets AS ls ON ls.id = s.label_set_id
-    JOIN label_values AS gv ON gv.id = ls.group_value_id
-    JOIN metric_names AS m ON m.id = s.metric_id
-    WHERE s.value IS NULL
-      AND m.name IN ('total_proof_time_ms', 'execute_metered_time_ms',
+    SELECT run_id, group_name, 'total_proof_time_ms', COUNT(*)
+    FROM nonfinite_samples
+    WHERE metric IN ('total_proof_time_ms', 'execute_metered_time_ms',
                      'execute_preflight_time_ms', 'execute_time_ms',
                      'trace_gen_time_ms', 'stark_prove_excluding_trace_time_ms')
-    GROUP BY s.run_id, ls.group_value_id
+    GROUP BY run_id, group_name
     UNION ALL
-    SELECT s.run_id, gv.value, 'generate_blob_total_time_ms', COUNT(*)
-    FROM samples AS s
-    JOIN label_sets AS ls ON ls.id = s.label_set_id
-    JOIN label_values AS gv ON gv.id = ls.group_value_id
-    JOIN metric_names AS m ON m.id = s.metric_id
-    WHERE s.value IS NULL AND m.name = 'generate_blob_time_ms'
-    GROUP BY s.run_id, ls.group_value_id
+    SELECT run_id, group_name, 'generate_blob_total_time_ms', COUNT(*)
+    FROM nonfinite_samples
+    WHERE metric = 'generate_blob_time_ms'
+    GROUP BY run_id, group_name
     UNION ALL
-    SELECT s.run_id, '', total.metric, COUNT(*)
-    FROM samples AS s
-    JOIN label_sets AS ls ON ls.id = s.label_set_id
-    JOIN label_values AS gv ON gv.id = ls.group_value_id
-    JOIN metric_names AS m ON m.id = s.metric_id
+    SELECT n.run_id, '', total.metric, COUNT(*)
+    FROM nonfinite_samples AS n
     CROSS JOIN (SELECT 'serial_s' AS metric UNION ALL SELECT 'parallel_s') AS total
-    WHERE s.value IS NULL
-      AND m.name IN ('total_proof_time_ms', 'execute_metered_time_ms', 'execute_e1_time_ms',
-                     'execute_preflight_time_ms', 'execute_time_ms',
-                     'trace_gen_time_ms', 'stark_prove_excluding_trace_time_ms')
-      AND instr(gv.value, 'keygen') = 0
-    GROUP BY s.run_id, total.metric
+    WHERE n.metric IN ('total_proof_time_ms', 'execute_metered_time_ms', 'execute_e1_time_ms',
+                       'execute_preflight_time_ms', 'execute_time_ms',
+                       'trace_gen_time_ms', 'stark_prove_excluding_trace_time_ms')
+      AND instr(n.group_name, 'keygen') = 0
+    GROUP BY n.run_id, total.metric
 )
 GROUP BY run_id, group_name, metric;
