@@ -130,10 +130,12 @@ pub fn load(conn: &Connection, db_path: &Path, query: &ChangesQuery<'_>) -> Resu
         metrics,
     };
     let runs = history::history_runs(conn, &filter).map_err(sql)?;
-    let values = history::history_values(conn, &filter).map_err(sql)?;
+    // Values that rest on non-finite samples read low: no points.
+    let lost = history::lost_series(conn, &filter).map_err(sql)?;
+    let values = history::history_values(conn, &filter, &lost).map_err(sql)?;
     let mut totals = Vec::new();
     if totals_wanted && query.group.is_none() {
-        totals = history::history_totals(conn, &filter).map_err(sql)?;
+        totals = history::history_totals(conn, &filter, &lost).map_err(sql)?;
     }
     if let SeriesSelection::Only(list) = &query.selection {
         // A total not named is left out: NaN drops it from its series.

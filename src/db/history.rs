@@ -32,6 +32,10 @@ pub struct HistoryRun {
     pub excluded: bool,
 }
 
+/// The (run id, group, metric) series that rest on non-finite samples
+/// (the run totals with group `""`): their values read low.
+pub type LostSeries = HashSet<(i64, String, String)>;
+
 /// One value of one series at one run. A history repeats each name over
 /// thousands of runs, so the names are shared.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,11 +89,12 @@ pub fn history_runs(
 }
 
 /// Every (group, metric) sum of the branch's runs that passes `filter`,
-/// keygen groups left out (no total counts them), ordered by series and
-/// then by (created_at, id).
+/// keygen groups left out (no total counts them) and the `lost` ones too
+/// (see [`lost_series`]), ordered by series and then by (created_at, id).
 pub fn history_values(
     conn: &Connection,
     filter: &HistoryFilter<'_>,
+    lost: &LostSeries,
 ) -> rusqlite::Result<Vec<HistoryValue>> {
     let metrics = filter
         .metrics
@@ -141,7 +146,6 @@ pub fn history_values(
     }
     drop(rows);
     let values: Vec<HistoryValue> = series.into_values().flatten().collect();
-    let lost = lost_series(conn, filter)?;
     if lost.is_empty() {
         return Ok(values);
     }
@@ -155,10 +159,7 @@ pub fn history_values(
 /// that rest on non-finite samples, the run totals with group `""`. Only
 /// runs that stored a non-finite value are asked, so a clean history costs
 /// one index range.
-pub fn lost_series(
-    conn: &Connection,
-    filter: &HistoryFilter<'_>,
-) -> rusqlite::Result<HashSet<(i64, String, String)>> {
+pub fn lost_series(conn: &Connection, filter: &HistoryFilter<'_>) -> rusqlite::Result<LostSeries> {
     let flawed: Vec<i64> = conn
         .prepare_cached(&format!(
             "SELECT r.id FROM runs AS r
@@ -174,10 +175,7 @@ pub fn lost_series(
 
 /// [`lost_series`] of the runs `run_ids` (those that stored no non-finite
 /// value cost one primary-key lookup each).
-pub fn lost_series_of_runs(
-    conn: &Connection,
-    run_ids: &[i64],
-) -> rusqlite::Result<HashSet<(i64, String, String)>> {
+pub fn lost_series_of_runs(conn: &Connection, run_ids: &[i64]) -> rusqlite::Result<LostSeries> {
     let mut flawed = Vec::new();
     let mut nonfinite = conn.prepare_cached("SELECT nonfinite FROM runs WHERE id = ?1")?;
     for &run_id in run_ids {
@@ -189,10 +187,7 @@ pub fn lost_series_of_runs(
     lost_series_of(conn, &flawed)
 }
 
-fn lost_series_of(
-    conn: &Connection,
-    flawed: &[i64],
-) -> rusqlite::Result<HashSet<(i64, String, String)>> {
+fn lost_series_of(conn: &Connection, flawed: &[i64]) -> rusqlite::Result<LostSeries> {
     let mut lost = HashSet::new();
     for &run_id in flawed {
         for (group, metric, _) in super::window::nonfinite_series(conn, run_id)? {
@@ -203,19 +198,20 @@ fn lost_series_of(
 }
 
 /// Whether `lost` (from [`lost_series`]) holds run `run_id`'s totals.
-pub fn totals_lost(lost: &HashSet<(i64, String, String)>, run_id: i64) -> bool {
+pub fn totals_lost(lost: &LostSeries, run_id: i64) -> bool {
     lost.contains(&(run_id, String::new(), "serial_s".to_string()))
 }
 
 /// Each run's proof-time totals in seconds, (run id, serial_s, parallel_s),
-/// for the branch's runs that pass the name filter. One benchmark's runs
+/// for the branch's runs that pass the name filter, NaN where they are
+/// `lost` (which leaves them out of their series). One benchmark's runs
 /// are read through the (name, branch) index; `run_totals` is a plain
 /// projection of `runs` (migration V9), so only those runs are summed.
 pub fn history_totals(
     conn: &Connection,
     filter: &HistoryFilter<'_>,
+    lost: &LostSeries,
 ) -> rusqlite::Result<Vec<(i64, f64, f64)>> {
-    let lost = lost_series(conn, filter)?;
     conn.prepare_cached(&format!(
         "SELECT run_id, serial_s, parallel_s FROM run_totals AS r
          WHERE r.branch = ?1 AND {} ORDER BY run_id",
@@ -223,8 +219,7 @@ pub fn history_totals(
     ))?
     .query_map(rusqlite::params![filter.branch, filter.name], |row| {
         let run_id = row.get(0)?;
-        // NaN leaves a point out of its series.
-        Ok(if totals_lost(&lost, run_id) {
+        Ok(if totals_lost(lost, run_id) {
             (run_id, f64::NAN, f64::NAN)
         } else {
             (run_id, row.get(1)?, row.get(2)?)

@@ -125,15 +125,18 @@ fn compute(
         .into_iter()
         .filter(|r| shown.contains(&r.id))
         .collect();
-    let values = history::history_values(conn, &filter).map_err(sql)?;
     let lost = history::lost_series(conn, &filter).map_err(sql)?;
+    let values = history::history_values(conn, &filter, &lost).map_err(sql)?;
     // NaN leaves a run whose totals lost a value out of their series.
     let totals: Vec<(i64, f64, f64)> = runs
         .iter()
         .filter_map(|r| bench.totals.get(&r.id).map(|&(s, p)| (r.id, s, p)))
-        .map(|(id, s, p)| match history::totals_lost(&lost, id) {
-            true => (id, f64::NAN, f64::NAN),
-            false => (id, s, p),
+        .map(|(id, s, p)| {
+            if history::totals_lost(&lost, id) {
+                (id, f64::NAN, f64::NAN)
+            } else {
+                (id, s, p)
+            }
         })
         .collect();
     let found = changes::build(&ChangesInput {
