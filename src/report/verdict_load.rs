@@ -149,10 +149,8 @@ pub fn load(
 
     let mut series = Vec::new();
     let lost_at_head = |group: &str, metric: &str| {
-        heads.iter().any(|r| {
-            r.nonfinite
-                .contains_key(&(group.to_string(), metric.to_string()))
-        })
+        let key = (group.to_string(), metric.to_string(), "sum");
+        heads.iter().any(|r| r.nonfinite(&key) > 0)
     };
     for key in series_keys(report, lost_at_head) {
         let nonfinite = heads.iter().map(|r| r.nonfinite(&key)).sum();
