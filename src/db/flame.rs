@@ -14,7 +14,7 @@ use std::rc::Rc;
 use foldhash::fast::RandomState;
 use rusqlite::{Connection, OptionalExtension};
 
-use super::items;
+use super::{items, queries};
 
 /// One counter sample with the stack labels its label set carries (only
 /// those; a sample with none of them is not returned) and its `group`.
@@ -169,12 +169,9 @@ impl SetReader<'_> {
         if let Some(value) = self.values.get(&id) {
             return Ok(value.clone());
         }
-        let value: Option<String> = self
-            .conn
-            .prepare_cached("SELECT value FROM label_values WHERE id = ?1")?
-            .query_row([id], |row| row.get(0))
-            .optional()?;
-        let value: Option<Rc<str>> = value.map(Rc::from);
+        let value: Option<Rc<str>> = queries::label_value(self.conn, id)
+            .optional()?
+            .map(Rc::from);
         self.values.insert(id, value.clone());
         Ok(value)
     }
